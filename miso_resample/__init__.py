@@ -1,0 +1,17 @@
+"""miso-resample: MISO over-sampling (Tian et al., EMNLP 2021) for imbalanced-learn.
+
+Public names:
+
+* :class:`MISOSampler` -- the imbalanced-learn over-sampler;
+* :func:`find_difficult_samples` -- difficult minority samples (section 7.1);
+* :func:`estimate_mutual_information` -- a MINE estimate of I(x; z) in nats.
+"""
+
+from ._sampler import MISOSampler
+from .difficulty import find_difficult_samples
+from .mine import estimate_mutual_information
+
+__version__ = "0.1.0"
+
+__all__ = ["MISOSampler", "find_difficult_samples", "estimate_mutual_information",
+           "__version__"]

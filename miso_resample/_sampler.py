@@ -1,0 +1,300 @@
+"""``MISOSampler``: the imbalanced-learn over-sampler built on the MISO model."""
+
+import copy
+import numbers
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from scipy import sparse
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from skorch.callbacks import ProgressBar
+
+from ._torch_utils import resolve_device, seeded_torch
+from .difficulty import find_difficult_samples
+from .model import DenseDecoder, DenseEncoder, MISOModule
+from .net import MISONet
+from .pairing import PairedDataset, cycled_permutation
+from .schedule import n_training_epochs
+
+__all__ = ["MISOSampler"]
+
+
+class MISOSampler(BaseOverSampler):
+    """Mutual Information constrained Semantically Oversampling (MISO).
+
+    For every class to over-sample (the *minority*, against all other rows as
+    the *majority*, as in the paper's multi-class setting), a MISO network is
+    trained with Algorithm 1 of Tian et al. (EMNLP 2021): a shared encoder, the
+    semantic fusion module (SFM) with adaptive temperature ``tau``, two MINEs
+    and the MI loss, and the coupled adversarial encoder-decoders (CAG). It then
+    generates *anchor instances* for the class's difficult samples (section
+    7.1), each paired with a different majority sample, until the class reaches
+    the count asked by ``sampling_strategy``.
+
+    Dense mode: ``X`` is a numeric matrix (for example sentence embeddings).
+    Features are standardised for the network and anchors are mapped back.
+
+    Read more in the README, section "How MISO maps to the code".
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    k_neighbors : int, default=5
+        Neighbours inspected to decide which minority samples are difficult
+        (:func:`miso_resample.find_difficult_samples`, Euclidean distance in
+        the input space). Must be smaller than the size of every class to
+        over-sample.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the network initialisation, the pairing of minority and
+        majority samples and the choice of sources. With an int, results are
+        identical from run to run on CPU. Global random states are left
+        untouched.
+
+    device : str, default="auto"
+        ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
+        ``"cuda:N"``.
+
+    max_epochs : int, default=20
+        Epochs of the adversarial main loop (Algorithm 1, lines 5-8). An
+        epoch is ``max(n_minority, n_majority)`` minority/majority pairs.
+
+    pretrain_epochs : int, default=3
+        Epochs of each pre-training stage (auto-encoders, then MINEs).
+
+    batch_size : int, default=64
+        Minibatch size ``b_s`` (pairs per batch).
+
+    lr : float, default=1e-4
+        Learning rate of the three Adam optimizers.
+
+    latent_dim : int, default=64
+        Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
+
+    hidden_dim : int, default=256
+        Hidden width of the encoder and decoders.
+
+    n_heads : int, default=8
+        Attention heads of the SFM; must divide ``latent_dim``.
+
+    use_mi : bool, default=True
+        ``False`` switches the SFM and the MI loss off: the paper's CAG-only
+        ablation (section 7.2).
+
+    adversarial_weight : float, default=0.1
+        Weight of the adversarial term next to the reconstruction term in each
+        CAG loss.
+
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks (early stopping, checkpointing, ...) added to
+        each class's net; each net gets its own deep copy.
+
+    verbose : int, default=0
+        0 is silent; 1 or more shows a progress bar and the per-epoch table
+        (losses, ``tau``, phase) of each class's training.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of anchors to generate per class.
+
+    difficult_mask_ : ndarray of shape (n_samples,), dtype=bool
+        Difficult samples of the classes being over-sampled.
+
+    anchor_sources_ : ndarray of shape (n_anchors,), dtype=int
+        For each generated row (in output order), the index in ``X`` of the
+        difficult sample it was generated for.
+
+    nets_ : dict
+        The fitted :class:`miso_resample.net.MISONet` of each over-sampled
+        class, keyed by class label; ``nets_[c].history`` holds the training
+        history (losses, ``tau``, ``alpha``, phase per epoch).
+
+    n_features_in_ : int
+        Number of features of ``X``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` is a DataFrame with string column names.
+
+    Notes
+    -----
+    Anchors are generated only for *difficult* samples. When a class to
+    over-sample has no difficult sample (its classes are already separated at
+    ``k_neighbors``), all its samples are used as sources instead.
+
+    Sparse input is accepted and densified for the network (MISO works on
+    dense representations); the output is sparse, in the input's format.
+
+    See Also
+    --------
+    imblearn.over_sampling.ADASYN, imblearn.over_sampling.SMOTE
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from miso_resample import MISOSampler
+    >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1], random_state=0)
+    >>> sampler = MISOSampler(max_epochs=2, pretrain_epochs=1, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(0, 268), (1, 268)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "device": [str],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "pretrain_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_heads": [Interval(numbers.Integral, 1, None, closed="left")],
+        "use_mi": ["boolean"],
+        "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        random_state=None,
+        device="auto",
+        max_epochs=20,
+        pretrain_epochs=3,
+        batch_size=64,
+        lr=1e-4,
+        latent_dim=64,
+        hidden_dim=256,
+        n_heads=8,
+        use_mi=True,
+        adversarial_weight=0.1,
+        callbacks=None,
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+        self.device = device
+        self.max_epochs = max_epochs
+        self.pretrain_epochs = pretrain_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.latent_dim = latent_dim
+        self.hidden_dim = hidden_dim
+        self.n_heads = n_heads
+        self.use_mi = use_mi
+        self.adversarial_weight = adversarial_weight
+        self.callbacks = callbacks
+        self.verbose = verbose
+
+    # -- validation -----------------------------------------------------------------
+    def _check_X_y(self, X, y, accept_sparse=None):
+        from imblearn.utils import check_target_type
+        from sklearn.utils.validation import validate_data
+
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"],
+                             dtype=[np.float64, np.float32])
+        return X, y, binarize_y
+
+    def _check_training_params(self, y, targets):
+        if self.latent_dim % self.n_heads:
+            raise ValueError(
+                f"latent_dim={self.latent_dim} must be a multiple of n_heads={self.n_heads}.")
+        for cls in targets:
+            n = int(np.sum(y == cls))
+            if self.k_neighbors >= n:
+                raise ValueError(
+                    f"k_neighbors={self.k_neighbors} must be smaller than the number of "
+                    f"samples of every class to over-sample; class {cls!r} has {n}. "
+                    "Lower k_neighbors.")
+        return resolve_device(self.device)
+
+    # -- resampling -------------------------------------------------------------------
+    def _fit_resample(self, X, y):
+        targets = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
+        device = self._check_training_params(y, targets)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
+        X_dense = X.toarray() if sparse.issparse(X) else X
+        self.difficult_mask_ = find_difficult_samples(
+            X_dense, y, k_neighbors=self.k_neighbors, minority_class=list(targets))
+        scaler = StandardScaler().fit(X_dense)
+        X_model = scaler.transform(X_dense).astype(np.float32)
+
+        self.nets_, anchors, labels, sources = {}, [], [], []
+        for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
+            if self.verbose:
+                print(f"MISO: class {cls!r} ({i}/{len(targets)}), {n_new} anchors")
+            net, new_rows, source = self._oversample_class(
+                X_model, y, cls, n_new, int(seed), device)
+            self.nets_[cls] = net
+            anchors.append(new_rows)
+            labels.append(np.full(n_new, cls, dtype=y.dtype))
+            sources.append(source)
+
+        self.anchor_sources_ = (np.concatenate(sources) if sources
+                                else np.empty(0, dtype=np.intp))
+        if not anchors:
+            return X, y
+        new_X = scaler.inverse_transform(np.vstack(anchors).astype(np.float64)).astype(X.dtype)
+        if sparse.issparse(X):
+            X_resampled = sparse.vstack([X, sparse.csr_matrix(new_X)], format=X.format)
+        else:
+            X_resampled = np.vstack([X, new_X])
+        return X_resampled, np.hstack([y, *labels])
+
+    def _oversample_class(self, X_model, y, cls, n_new, seed, device):
+        """Train MISO for one class against the rest and generate its anchors."""
+        minority_rows = np.flatnonzero(y == cls)
+        majority_rows = np.flatnonzero(y != cls)
+        rng = np.random.RandomState(seed)
+        with seeded_torch(seed):
+            net = self._build_net(X_model.shape[1], len(minority_rows), len(majority_rows),
+                                  n_new, device)
+            net.fit(PairedDataset(X_model[minority_rows], X_model[majority_rows], rng))
+            difficult = self.difficult_mask_[minority_rows]
+            candidates = minority_rows[difficult] if difficult.any() else minority_rows
+            source = candidates[cycled_permutation(len(candidates), n_new, rng)]
+            partners = majority_rows[cycled_permutation(len(majority_rows), n_new, rng)]
+            new_rows = net.generate(X_model[source], X_model[partners])
+        return net, new_rows, source
+
+    def _build_module(self, n_features):
+        hidden = self.hidden_dim
+        return MISOModule(
+            DenseEncoder(n_features, self.latent_dim, hidden),
+            DenseDecoder(self.latent_dim, n_features, hidden),
+            DenseDecoder(self.latent_dim, n_features, hidden),
+            latent_dim=self.latent_dim, n_heads=self.n_heads, use_mi=self.use_mi,
+            discriminator_hidden_dim=max(hidden // 2, 1), mine_hidden_dim=max(hidden // 2, 1),
+            adversarial_weight=self.adversarial_weight)
+
+    def _build_net(self, n_features, n_minority, n_majority, n_anchors, device):
+        n_pairs = max(n_minority, n_majority)
+        batch_size = min(self.batch_size, n_pairs)
+        callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
+        if self.verbose:
+            callbacks.insert(0, ProgressBar())
+        return MISONet(
+            self._build_module(n_features),
+            pretrain_epochs=self.pretrain_epochs,
+            max_epochs=n_training_epochs(self.pretrain_epochs, self.max_epochs, self.use_mi),
+            n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,
+            lr=self.lr, optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
+            iterator_train__drop_last=n_pairs > batch_size,
+            callbacks=callbacks, verbose=int(self.verbose),
+        )
+
+
+MISOSampler.__doc__ = MISOSampler.__doc__.format(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring)

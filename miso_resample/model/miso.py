@@ -1,0 +1,178 @@
+"""The MISO network: wires the components of Figure 2 and computes the losses.
+
+Data flow for a minibatch of ``b`` paired rows ``(x+_i, x-_i)``:
+
+1. shared encoder: ``Q = E(x+)``, ``K = E(x-)``;
+2. semantic fusion: ``Qbar = SFM(Q, K, tau)`` (``model.sfm``); during the
+   pre-training of Algorithm 1 (and always in the CAG-only ablation) the SFM is
+   replaced by the trick of section 5, ``Qtilde = FFN([K; Q])``;
+3. MI loss (section 4.2): two MINEs estimate ``I(Q; Qbar)`` (``T+``) and
+   ``I(K; Qbar)`` (``T-``); the encoder and the SFM minimise
+   ``L_MI = I(K; Qbar) - I(Q; Qbar)``, each MINE maximises its own bound;
+4. injection: a feed-forward layer turns ``[Q; Qbar]`` into the disentangled
+   representation ``z`` (step (5) of Figure 2);
+5. CAG: the minority decoder reads ``z``, the majority decoder reads ``K``;
+   each has a reconstruction loss plus a non-saturating adversarial loss
+   against its single-hidden-layer discriminator.
+
+Choices where the paper is silent or ambiguous:
+
+* ``L_CAG`` (the "reconstruction losses ... denoted D(N || U)" of section 4.2)
+  is taken as reconstruction + ``adversarial_weight`` x adversarial loss: the
+  reconstruction keeps the anchors' surface form close to their source, the
+  discriminator keeps them on the data distribution.
+* The injection layer reads ``[Q; Qbar]``, not ``Qbar`` alone. The row
+  attention of the SFM averages the minority rows of the batch (uniformly when
+  ``tau`` is large), so ``Qbar`` alone cannot tell the rows of a batch apart and
+  every anchor of a batch would decode to the same point; the paper's anchors
+  keep the surface form of their own source, which needs ``Q``. The injection
+  layer is applied to ``[Q; Qtilde]`` during pre-training as well, so the
+  decoders see the same kind of input before and after the SFM is switched on.
+* CAG-only ablation (``use_mi=False``): no SFM, no MINEs, no MI loss; the
+  minority decoder reads ``z = injection([Q; FFN([K; Q])])``, i.e. the coupled
+  encoder-decoders of Algorithm 1 with the SFM branch removed. The pairing with
+  a majority row is kept so both variants draw diverse anchors the same way.
+"""
+
+from typing import NamedTuple
+
+import torch
+
+from ..mine import MINE
+from .discriminators import Discriminator
+from .sfm import SemanticFusionModule
+
+__all__ = ["MISOModule", "MISOOutputs"]
+
+
+def _feed_forward(in_dim, out_dim):
+    return torch.nn.Sequential(
+        torch.nn.Linear(in_dim, out_dim), torch.nn.GELU(), torch.nn.Linear(out_dim, out_dim))
+
+
+class MISOOutputs(NamedTuple):
+    """Intermediate tensors of one forward pass."""
+
+    q: torch.Tensor
+    k: torch.Tensor
+    q_bar: torch.Tensor          # Qbar (SFM) or Qtilde (pre-training trick / CAG-only)
+    z: torch.Tensor              # disentangled representation fed to the minority decoder
+    minority_output: torch.Tensor
+    majority_output: torch.Tensor
+
+
+class MISOModule(torch.nn.Module):
+    """The MISO network of Figure 2 with pluggable encoder and decoders.
+
+    Parameters
+    ----------
+    encoder : torch.nn.Module
+        Shared encoder mapping a batch of inputs to ``(batch, latent_dim)``.
+    minority_decoder, majority_decoder : torch.nn.Module
+        Decoders following the contract of :mod:`miso_resample.model.decoders`.
+    latent_dim : int, default=64
+        Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
+    n_heads : int, default=8
+        Attention heads of the SFM.
+    discriminator_hidden_dim : int, default=128
+        Hidden width of the two discriminators.
+    mine_hidden_dim : int, default=128
+        Hidden width of the two MINE statistics networks.
+    use_mi : bool, default=True
+        ``False`` gives the CAG-only ablation of section 7.2.
+    adversarial_weight : float, default=0.1
+        Weight of the adversarial term inside each ``L_CAG``.
+    """
+
+    def __init__(self, encoder, minority_decoder, majority_decoder, *, latent_dim=64,
+                 n_heads=8, discriminator_hidden_dim=128, mine_hidden_dim=128,
+                 use_mi=True, adversarial_weight=0.1):
+        super().__init__()
+        self.use_mi = use_mi
+        self.adversarial_weight = adversarial_weight
+        self.encoder = encoder
+        self.pretrain_fusion = _feed_forward(2 * latent_dim, latent_dim)  # Qtilde = FFN([K; Q])
+        self.injection = _feed_forward(2 * latent_dim, latent_dim)        # step (5): [Q; Qbar] -> z
+        self.minority_decoder = minority_decoder
+        self.majority_decoder = majority_decoder
+        self.minority_discriminator = Discriminator(
+            minority_decoder.view_dim, discriminator_hidden_dim)
+        self.majority_discriminator = Discriminator(
+            majority_decoder.view_dim, discriminator_hidden_dim)
+        if use_mi:
+            self.sfm = SemanticFusionModule(latent_dim, n_heads)
+            self.mine_minority = MINE(latent_dim, latent_dim, mine_hidden_dim)  # T+ on (Q, Qbar)
+            self.mine_majority = MINE(latent_dim, latent_dim, mine_hidden_dim)  # T- on (K, Qbar)
+
+    # -- parameter groups, one optimizer each (Algorithm 1) -------------------
+    def generator_parameters(self):
+        """psi (encoder-decoders) and sigma (SFM, fusion and injection layers)."""
+        excluded = {id(p) for _, p in self.discriminator_parameters()}
+        excluded |= {id(p) for _, p in self.mine_parameters()}
+        return [(n, p) for n, p in self.named_parameters() if id(p) not in excluded]
+
+    def discriminator_parameters(self):
+        """phi+ and phi-."""
+        return [(f"minority_discriminator.{n}", p)
+                for n, p in self.minority_discriminator.named_parameters()] + [
+                (f"majority_discriminator.{n}", p)
+                for n, p in self.majority_discriminator.named_parameters()]
+
+    def mine_parameters(self):
+        """omega+ and omega- (empty in the CAG-only ablation)."""
+        if not self.use_mi:
+            return []
+        return [(f"mine_minority.{n}", p) for n, p in self.mine_minority.named_parameters()] + [
+                (f"mine_majority.{n}", p) for n, p in self.mine_majority.named_parameters()]
+
+    # -- forward ---------------------------------------------------------------
+    def forward(self, x_minority, x_majority, tau=1.0, pretraining=False):
+        q = self.encoder(x_minority)
+        k = self.encoder(x_majority)
+        if self.use_mi and not pretraining:
+            q_bar = self.sfm(q, k, tau)
+        else:
+            q_bar = self.pretrain_fusion(torch.cat([k, q], dim=-1))
+        z = self.injection(torch.cat([q, q_bar], dim=-1))
+        minority_output = self.minority_decoder(z, x_minority)
+        majority_output = self.majority_decoder(k, x_majority)
+        return MISOOutputs(q, k, q_bar, z, minority_output, majority_output)
+
+    # -- losses ----------------------------------------------------------------
+    def mutual_information(self, out, *, detach=False, update_ema=False):
+        """DV estimates of ``I(Q; Qbar)`` and ``I(K; Qbar)`` (``MIEstimate`` pairs)."""
+        q, k, q_bar = out.q, out.k, out.q_bar
+        if detach:
+            q, k, q_bar = q.detach(), k.detach(), q_bar.detach()
+        return (self.mine_minority(q, q_bar, update_ema=update_ema),
+                self.mine_majority(k, q_bar, update_ema=update_ema))
+
+    def reconstruction_losses(self, out, x_minority, x_majority):
+        return (self.minority_decoder.reconstruction_loss(out.minority_output, x_minority),
+                self.majority_decoder.reconstruction_loss(out.majority_output, x_majority))
+
+    def discriminator_logits(self, out, x_minority, x_majority, *, detach_fake):
+        """Logits of both discriminators on real and generated samples."""
+        fake_pos = self.minority_decoder.discriminator_view(out.minority_output)
+        fake_neg = self.majority_decoder.discriminator_view(out.majority_output)
+        if detach_fake:
+            fake_pos, fake_neg = fake_pos.detach(), fake_neg.detach()
+        return {
+            "minority_real": self.minority_discriminator(
+                self.minority_decoder.real_view(x_minority)),
+            "minority_fake": self.minority_discriminator(fake_pos),
+            "majority_real": self.majority_discriminator(
+                self.majority_decoder.real_view(x_majority)),
+            "majority_fake": self.majority_discriminator(fake_neg),
+        }
+
+    @torch.no_grad()
+    def generate(self, x_minority, x_majority, tau):
+        """Anchors for the minority rows, each paired with its majority row."""
+        q = self.encoder(x_minority)
+        k = self.encoder(x_majority)
+        if self.use_mi:
+            q_bar = self.sfm(q, k, tau)
+        else:
+            q_bar = self.pretrain_fusion(torch.cat([k, q], dim=-1))
+        return self.minority_decoder.generate(self.injection(torch.cat([q, q_bar], dim=-1)))

@@ -1,0 +1,242 @@
+"""``MISONet``: the skorch ``NeuralNet`` that trains a :class:`MISOModule`.
+
+skorch gives the training loop, history, callbacks (progress bar, early
+stopping, checkpoints), devices and persistence; this subclass adds what
+Algorithm 1 needs:
+
+* three optimizers of the same class (``optimizer``, one ``lr``): ``optimizer_``
+  for the encoder-decoders and the SFM (psi, sigma), ``optimizer_discriminator_``
+  (phi) and ``optimizer_mine_`` (omega);
+* ``train_step`` dispatching on the phase of the epoch (``schedule``);
+* per-epoch bookkeeping in the history: ``phase``, ``tau``, ``alpha`` and the
+  loss components (``rec_minority``, ``adv_minority``, ``mi_minority``, ...);
+* ``generate``: anchors for given minority rows paired with majority rows.
+
+``criterion`` is the adversarial criterion (``BCEWithLogitsLoss``); the
+reconstruction losses belong to the decoders. ``max_epochs`` counts every
+epoch of Algorithm 1: ``pretrain_epochs`` of auto-encoder pre-training,
+``pretrain_epochs`` of MINE pre-training (with the MI loss on) and the rest in
+the adversarial main loop.
+"""
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.dataset import unpack_data
+
+from . import schedule
+from .schedule import ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE
+
+__all__ = ["MISONet", "TrainingDivergedError"]
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when a MISO loss becomes NaN or infinite during training."""
+
+
+class MISONet(NeuralNet):
+    """skorch net training the MISO model with the schedule of Algorithm 1.
+
+    Parameters
+    ----------
+    module : MISOModule instance or class
+        The network (see :class:`miso_resample.model.MISOModule`).
+    pretrain_epochs : int, default=5
+        Epochs of each pre-training stage (lines 2 and 4 of Algorithm 1).
+    n_minority, n_majority : int, default=1
+        Class sizes, used by the adaptive temperature ``tau``.
+    n_anchors : int, default=0
+        Anchors that will be generated, used by the ``tau`` schedule.
+    gradient_clip : float or None, default=5.0
+        Max gradient norm per optimizer step (``None`` disables clipping).
+    criterion : torch loss class, default=torch.nn.BCEWithLogitsLoss
+        Adversarial criterion on discriminator logits.
+    optimizer : torch optimizer class, default=torch.optim.Adam
+        Class of the three optimizers.
+    **kwargs
+        Everything else of :class:`skorch.NeuralNet` (``lr``, ``max_epochs``,
+        ``batch_size``, ``callbacks``, ``device``, ``verbose``, ...).
+    """
+
+    def __init__(self, module, *, pretrain_epochs=5, n_minority=1, n_majority=1,
+                 n_anchors=0, gradient_clip=5.0, criterion=torch.nn.BCEWithLogitsLoss,
+                 optimizer=torch.optim.Adam, train_split=None, **kwargs):
+        super().__init__(module, criterion=criterion, optimizer=optimizer,
+                         train_split=train_split, **kwargs)
+        self.pretrain_epochs = pretrain_epochs
+        self.n_minority = n_minority
+        self.n_majority = n_majority
+        self.n_anchors = n_anchors
+        self.gradient_clip = gradient_clip
+
+    # -- initialisation ---------------------------------------------------------
+    def initialize_optimizer(self, triggered_directly=None):
+        module = self.module_
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", module.generator_parameters())
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", module.discriminator_parameters())
+        self.optimizer_discriminator_ = self.optimizer(*args, **kwargs)
+        if module.use_mi:
+            args, kwargs = self.get_params_for_optimizer("optimizer", module.mine_parameters())
+            self.optimizer_mine_ = self.optimizer(*args, **kwargs)
+        return self
+
+    # -- per-epoch bookkeeping ----------------------------------------------------
+    @property
+    def use_mi(self):
+        return self.module_.use_mi
+
+    def temperature(self, progress):
+        """``tau`` at a given adversarial ``progress`` in [0, 1]."""
+        return schedule.adaptive_temperature(
+            progress, self.n_minority, self.n_majority, self.n_anchors)
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
+        epoch = len(self.history) - 1
+        self.phase_ = schedule.training_phase(epoch, self.pretrain_epochs, self.use_mi)
+        progress = schedule.adversarial_progress(
+            epoch, self.pretrain_epochs, self.max_epochs, self.use_mi)
+        self.tau_ = self.temperature(progress if self.phase_ == ADVERSARIAL else 0.0)
+        self.history.record("phase", self.phase_)
+        self.history.record("tau", self.tau_)
+        self.history.record("alpha", 1.0 / self.tau_)
+        if hasattr(dataset_train, "reshuffle"):
+            dataset_train.reshuffle()
+
+    # Loss components averaged per epoch into the history (NaN when a phase has none).
+    loss_components = ("rec_minority", "rec_majority", "adv_minority", "adv_majority",
+                       "disc", "mi_minority", "mi_majority")
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_end(net, dataset_train, dataset_valid, **kwargs)
+        batches = self.history[-1, "batches"]
+        for key in self.loss_components:
+            values = [b[key] for b in batches if key in b]
+            self.history.record(key, float(np.mean(values)) if values else float("nan"))
+
+    # -- one minibatch of Algorithm 1 ---------------------------------------------
+    def _optimizer_step(self, optimizer, loss, named_parameters):
+        optimizer.zero_grad()
+        loss.backward()
+        if self.gradient_clip is not None:
+            torch.nn.utils.clip_grad_norm_([p for _, p in named_parameters], self.gradient_clip)
+        optimizer.step()
+
+    def _check_finite(self, **losses):
+        for name, value in losses.items():
+            if not torch.isfinite(value):
+                raise TrainingDivergedError(
+                    f"MISO training diverged: the {name} loss became {float(value)} in "
+                    f"epoch {len(self.history)} (phase {self.phase_!r}). Lower `lr`, "
+                    "or standardise the inputs.")
+
+    def _record(self, **values):
+        for name, value in values.items():
+            self.history.record_batch(name, float(value.detach()))
+
+    def _adversarial_labels(self, logits, real):
+        return torch.full_like(logits, 1.0 if real else 0.0)
+
+    def _discriminator_loss(self, logits):
+        crit, lab = self.criterion_, self._adversarial_labels
+        return (crit(logits["minority_real"], lab(logits["minority_real"], True))
+                + crit(logits["minority_fake"], lab(logits["minority_fake"], False))
+                + crit(logits["majority_real"], lab(logits["majority_real"], True))
+                + crit(logits["majority_fake"], lab(logits["majority_fake"], False)))
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        x_min, x_maj = unpack_data(batch)
+        x_min = x_min.to(self.device)
+        x_maj = x_maj.to(self.device)
+        module = self.module_
+        if self.phase_ == PRETRAIN_AUTOENCODERS:
+            loss = self._pretrain_autoencoders_step(module, x_min, x_maj)
+        elif self.phase_ == PRETRAIN_MINE:
+            loss = self._mine_step(module, module(x_min, x_maj, pretraining=True))
+        else:
+            loss = self._adversarial_step(module, x_min, x_maj)
+        return {"loss": loss.detach(), "y_pred": None}
+
+    def _pretrain_autoencoders_step(self, module, x_min, x_maj):
+        """Algorithm 1, line 2 (reconstruction through Qtilde)."""
+        out = module(x_min, x_maj, pretraining=True)
+        rec_pos, rec_neg = module.reconstruction_losses(out, x_min, x_maj)
+        loss = rec_pos + rec_neg
+        self._check_finite(reconstruction=loss)
+        self._optimizer_step(self.optimizer_, loss, module.generator_parameters())
+        self._record(rec_minority=rec_pos, rec_majority=rec_neg)
+        return loss
+
+    def _mine_step(self, module, out):
+        """Algorithm 1, lines 4 and 8: each MINE ascends its own DV bound."""
+        i_pos, i_neg = module.mutual_information(out, detach=True, update_ema=True)
+        loss = -(i_pos.objective + i_neg.objective)
+        self._check_finite(mine=loss)
+        self._optimizer_step(self.optimizer_mine_, loss, module.mine_parameters())
+        self._record(mi_minority=i_pos.estimate, mi_majority=i_neg.estimate)
+        return loss
+
+    def _adversarial_step(self, module, x_min, x_maj):
+        """Algorithm 1, lines 6-8."""
+        tau = self.tau_
+        alpha = 1.0 / tau
+        # line 6: discriminators ascend log D(x) + log(1 - D(G(.)))
+        out = module(x_min, x_maj, tau=tau)
+        disc = self._discriminator_loss(
+            module.discriminator_logits(out, x_min, x_maj, detach_fake=True))
+        self._check_finite(discriminator=disc)
+        self._optimizer_step(self.optimizer_discriminator_, disc,
+                             module.discriminator_parameters())
+        # line 7: encoder-decoders and SFM descend (1 - alpha) L_MI + alpha (L_CAG+ + L_CAG-)
+        logits = module.discriminator_logits(out, x_min, x_maj, detach_fake=False)
+        rec_pos, rec_neg = module.reconstruction_losses(out, x_min, x_maj)
+        adv_pos = self.criterion_(logits["minority_fake"],
+                                  self._adversarial_labels(logits["minority_fake"], True))
+        adv_neg = self.criterion_(logits["majority_fake"],
+                                  self._adversarial_labels(logits["majority_fake"], True))
+        weight = module.adversarial_weight
+        cag = (rec_pos + weight * adv_pos) + (rec_neg + weight * adv_neg)
+        if module.use_mi:
+            # The plain DV estimates (log-sum-exp form) drive the encoder and the SFM;
+            # the moving-average correction is for each MINE's own ascent only.
+            i_pos, i_neg = module.mutual_information(out)
+            mi_loss = i_neg.estimate - i_pos.estimate        # I(K; Qbar) - I(Q; Qbar)
+            loss = (1.0 - alpha) * mi_loss + alpha * cag
+        else:
+            loss = cag
+        self._check_finite(generator=loss)
+        self._optimizer_step(self.optimizer_, loss, module.generator_parameters())
+        self._record(rec_minority=rec_pos, rec_majority=rec_neg, adv_minority=adv_pos,
+                     adv_majority=adv_neg, disc=disc)
+        # line 8: MINEs ascend their bounds on the updated representations
+        if module.use_mi:
+            with torch.no_grad():
+                out = module(x_min, x_maj, tau=tau)
+            self._mine_step(module, out)
+        return loss
+
+    # -- inference ----------------------------------------------------------------
+    def generate(self, x_minority, x_majority, batch_size=None):
+        """Anchors for ``x_minority[i]`` paired with ``x_majority[i]`` (lines 9-12).
+
+        Runs the trained network at the final ``tau`` of the schedule, by
+        minibatches of ``batch_size`` pairs (the SFM attends within a batch).
+        Returns a numpy array.
+        """
+        self.check_is_fitted()
+        batch_size = batch_size or self.batch_size
+        tau = self.temperature(1.0)
+        x_minority = torch.as_tensor(x_minority)
+        x_majority = torch.as_tensor(x_majority)
+        self.module_.eval()
+        chunks = []
+        for start in range(0, len(x_minority), batch_size):
+            stop = start + batch_size
+            chunks.append(self.module_.generate(
+                x_minority[start:stop].to(self.device), x_majority[start:stop].to(self.device),
+                tau).cpu())
+        return torch.cat(chunks).numpy()

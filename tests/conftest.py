@@ -1,0 +1,39 @@
+"""Shared fixtures: tiny MISO configurations that train in well under a second."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_classification
+
+# Two CPU cores: keep torch from oversubscribing them.
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+TINY = dict(max_epochs=2, pretrain_epochs=1, batch_size=32, latent_dim=8, hidden_dim=16,
+            n_heads=2, lr=1e-3)
+
+
+@pytest.fixture
+def tiny_params():
+    """Keyword arguments of a MISOSampler small enough for unit tests."""
+    return dict(TINY)
+
+
+@pytest.fixture
+def overlapping_binary():
+    """Two overlapping Gaussian classes, 10% minority, float64."""
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4, n_redundant=0,
+                               weights=[0.9, 0.1], class_sep=0.5, flip_y=0, random_state=0)
+    return X, y
+
+
+@pytest.fixture
+def three_classes():
+    X, y = make_classification(n_samples=300, n_features=5, n_informative=3, n_redundant=0,
+                               n_classes=3, weights=[0.6, 0.3, 0.1], flip_y=0,
+                               random_state=1)
+    return X, y
+
+
+def class_counts(y):
+    values, counts = np.unique(np.asarray(y), return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist()))
