@@ -203,7 +203,7 @@ class MISOSampler(BaseOverSampler):
 
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32])
+                             dtype=[np.float64, np.float32], order="C")
         return X, y, binarize_y
 
     def _check_training_params(self, y, targets):
@@ -234,7 +234,7 @@ class MISOSampler(BaseOverSampler):
         self.nets_, anchors, labels, sources = {}, [], [], []
         for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
             if self.verbose:
-                print(f"MISO: class {cls!r} ({i}/{len(targets)}), {n_new} anchors")
+                print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
             net, new_rows, source = self._oversample_class(
                 X_model, y, cls, n_new, int(seed), device)
             self.nets_[cls] = net

@@ -1,0 +1,182 @@
+"""Time and peak memory of ``fit_resample`` on dense rows: MISO next to ADASYN and SMOTE.
+
+Default setting (issue: 5,000 x 384 float32 rows, 5% minority): synthetic
+embedding-like data, a 32-d two-class problem (``make_classification``,
+``class_sep=0.8``) mapped into 384-d by a random orthonormal projection plus
+small isotropic noise, so the rows have the low-rank structure of sentence
+embeddings. Every method runs in its own fresh process (so peak memory is its
+own) on the same data; the share of difficult minority samples (section 7.1,
+k=5) before and after resampling is reported next to the timings, both among
+all minority rows and among the original ones (are the original difficult
+samples still next to the majority once the new rows are in?).
+
+Run from the repository root::
+
+    python benchmarks/bench_dense_fit_resample.py
+
+Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
+"""
+
+import argparse
+import csv
+import multiprocessing as mp
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def make_data(n_samples, n_features, minority, seed=0):
+    from sklearn.datasets import make_classification
+
+    latent, y = make_classification(
+        n_samples=n_samples, n_features=32, n_informative=16, n_redundant=0,
+        weights=[1 - minority, minority], class_sep=0.8, flip_y=0, random_state=seed)
+    rng = np.random.RandomState(seed)
+    projection = np.linalg.qr(rng.normal(size=(n_features, 32)))[0].T
+    X = latent @ projection + 0.05 * rng.normal(size=(n_samples, n_features))
+    return X.astype(np.float32), y
+
+
+def _rss_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def build_sampler(method, strategy, seed):
+    if method.startswith("MISO"):
+        from miso_resample import MISOSampler
+        return MISOSampler(sampling_strategy=strategy, random_state=seed, device="cpu",
+                           use_mi=method == "MISO")
+    from imblearn.over_sampling import ADASYN, SMOTE
+    return {"ADASYN": ADASYN, "SMOTE": SMOTE}[method](sampling_strategy=strategy,
+                                                       random_state=seed)
+
+
+def run_one(method, strategy, args, queue):
+    import torch
+
+    from miso_resample.difficulty import difficult_share, find_difficult_samples
+
+    torch.set_num_threads(args.threads)
+    X, y = make_data(args.n_samples, args.n_features, args.minority)
+    sampler = build_sampler(method, strategy, args.seed)
+    base = _rss_kib("VmRSS")
+    exact = _reset_peak_rss()
+    start = time.perf_counter()
+    X_res, y_res = sampler.fit_resample(X, y)
+    seconds = time.perf_counter() - start
+    peak = _rss_kib("VmHWM")
+    queue.put({
+        "method": method,
+        "sampling_strategy": strategy,
+        "fit_resample_s": round(seconds, 2),
+        "peak_rss_mib": round(peak / 1024, 1),
+        "peak_increase_mib": round(max(peak - base, 0) / 1024, 1) if exact else "",
+        "n_generated": int(len(y_res) - len(y)),
+        "ds_before_pct": round(100 * difficult_share(X, y, minority_class=1), 1),
+        "ds_after_pct": round(100 * difficult_share(X_res, y_res, minority_class=1), 1),
+        "ds_after_originals_pct": round(100 * find_difficult_samples(
+            X_res, y_res, minority_class=1)[:len(y)][y == 1].mean(), 1),
+        "dtype_out": str(X_res.dtype),
+    })
+
+
+def environment(threads):
+    import imblearn
+    import skorch
+    import sklearn
+    import torch
+
+    import miso_resample
+
+    return {
+        "python": platform.python_version(),
+        "miso_resample": miso_resample.__version__,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "imbalanced-learn": imblearn.__version__,
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "torch threads": threads,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n-samples", type=int, default=5000)
+    parser.add_argument("--n-features", type=int, default=384)
+    parser.add_argument("--minority", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--methods", nargs="+",
+                        default=["MISO", "MISO (CAG-only)", "ADASYN", "SMOTE"])
+    parser.add_argument("--strategies", nargs="+", default=["auto", "0.2"],
+                        help="sampling_strategy values ('auto' balances; a float is the "
+                             "minority/majority ratio after resampling)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    ctx = mp.get_context("spawn")
+    rows = []
+    for strategy in args.strategies:
+        strategy = strategy if strategy == "auto" else float(strategy)
+        for method in args.methods:
+            queue = ctx.Queue()
+            proc = ctx.Process(target=run_one, args=(method, strategy, args, queue))
+            proc.start()
+            row = queue.get()
+            proc.join()
+            rows.append(row)
+            print(row, flush=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "dense_fit_resample"
+    with open(args.out / f"{name}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    command = "python benchmarks/bench_dense_fit_resample.py " + " ".join(argv or sys.argv[1:])
+    env = environment(args.threads)
+    lines = [
+        f"# fit_resample on {args.n_samples} x {args.n_features} float32 rows, "
+        f"{args.minority:.0%} minority",
+        "",
+        f"Command: `{command.strip()}`",
+        "",
+        "Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()),
+        "",
+        "Each method in a fresh process; `peak_rss_mib` is the process's peak resident "
+        "memory (Python, torch and the data included), `peak_increase_mib` the peak reached "
+        "during `fit_resample` above the resident memory just before it. DS% = share of "
+        "difficult minority samples (k=5): before resampling, after it among all minority rows "
+        "(original and generated), and after it among the original minority rows only.",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "---|" * len(rows[0]),
+    ]
+    lines += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
+    (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
