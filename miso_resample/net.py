@@ -156,7 +156,7 @@ class MISONet(NeuralNet):
         if self.phase_ == PRETRAIN_AUTOENCODERS:
             loss = self._pretrain_autoencoders_step(module, x_min, x_maj)
         elif self.phase_ == PRETRAIN_MINE:
-            loss = self._mine_step(module, module(x_min, x_maj, pretraining=True))
+            loss = self._mine_step(module, x_min, x_maj, pretraining=True)
         else:
             loss = self._adversarial_step(module, x_min, x_maj)
         return {"loss": loss.detach(), "y_pred": None}
@@ -171,9 +171,11 @@ class MISONet(NeuralNet):
         self._record(rec_minority=rec_pos, rec_majority=rec_neg)
         return loss
 
-    def _mine_step(self, module, out):
+    def _mine_step(self, module, x_min, x_maj, tau=1.0, pretraining=False):
         """Algorithm 1, lines 4 and 8: each MINE ascends its own DV bound."""
-        i_pos, i_neg = module.mutual_information(out, detach=True, update_ema=True)
+        with torch.no_grad():
+            q, k, q_bar, _ = module.representations(x_min, x_maj, tau, pretraining)
+        i_pos, i_neg = module.mutual_information(q, k, q_bar, update_ema=True)
         loss = -(i_pos.objective + i_neg.objective)
         self._check_finite(mine=loss)
         self._optimizer_step(self.optimizer_mine_, loss, module.mine_parameters())
@@ -186,13 +188,13 @@ class MISONet(NeuralNet):
         alpha = 1.0 / tau
         # line 6: discriminators ascend log D(x) + log(1 - D(G(.)))
         out = module(x_min, x_maj, tau=tau)
-        disc = self._discriminator_loss(
-            module.discriminator_logits(out, x_min, x_maj, detach_fake=True))
+        views = module.discriminator_views(out, x_min, x_maj)
+        disc = self._discriminator_loss(module.discriminate(views, detach_fake=True))
         self._check_finite(discriminator=disc)
         self._optimizer_step(self.optimizer_discriminator_, disc,
                              module.discriminator_parameters())
         # line 7: encoder-decoders and SFM descend (1 - alpha) L_MI + alpha (L_CAG+ + L_CAG-)
-        logits = module.discriminator_logits(out, x_min, x_maj, detach_fake=False)
+        logits = module.discriminate(views, detach_fake=False)
         rec_pos, rec_neg = module.reconstruction_losses(out, x_min, x_maj)
         adv_pos = self.criterion_(logits["minority_fake"],
                                   self._adversarial_labels(logits["minority_fake"], True))
@@ -203,7 +205,7 @@ class MISONet(NeuralNet):
         if module.use_mi:
             # The plain DV estimates (log-sum-exp form) drive the encoder and the SFM;
             # the moving-average correction is for each MINE's own ascent only.
-            i_pos, i_neg = module.mutual_information(out)
+            i_pos, i_neg = module.mutual_information(out.q, out.k, out.q_bar)
             mi_loss = i_neg.estimate - i_pos.estimate        # I(K; Qbar) - I(Q; Qbar)
             loss = (1.0 - alpha) * mi_loss + alpha * cag
         else:
@@ -214,18 +216,17 @@ class MISONet(NeuralNet):
                      adv_majority=adv_neg, disc=disc)
         # line 8: MINEs ascend their bounds on the updated representations
         if module.use_mi:
-            with torch.no_grad():
-                out = module(x_min, x_maj, tau=tau)
-            self._mine_step(module, out)
+            self._mine_step(module, x_min, x_maj, tau=tau)
         return loss
 
     # -- inference ----------------------------------------------------------------
-    def generate(self, x_minority, x_majority, batch_size=None):
+    def generate(self, x_minority, x_majority, batch_size=None, **decode_options):
         """Anchors for ``x_minority[i]`` paired with ``x_majority[i]`` (lines 9-12).
 
         Runs the trained network at the final ``tau`` of the schedule, by
         minibatches of ``batch_size`` pairs (the SFM attends within a batch).
-        Returns a numpy array.
+        ``decode_options`` go to the minority decoder's ``generate`` (decoding,
+        temperature, top_k for sequence decoders). Returns a numpy array.
         """
         self.check_is_fitted()
         batch_size = batch_size or self.batch_size
@@ -238,5 +239,5 @@ class MISONet(NeuralNet):
             stop = start + batch_size
             chunks.append(self.module_.generate(
                 x_minority[start:stop].to(self.device), x_majority[start:stop].to(self.device),
-                tau).cpu())
+                tau, **decode_options).cpu())
         return torch.cat(chunks).numpy()

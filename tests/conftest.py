@@ -37,3 +37,33 @@ def three_classes():
 def class_counts(y):
     values, counts = np.unique(np.asarray(y), return_counts=True)
     return dict(zip(values.tolist(), counts.tolist()))
+
+
+TINY_TEXT = dict(TINY, max_length=12, max_vocab_size=200, embeddings=None, hidden_dim=16)
+
+_POSITIVE = "great warm funny brilliant moving charming sharp lovely".split()
+_NEGATIVE = "dull slow boring clumsy flat tedious messy bland".split()
+_NOUNS = "movie film plot cast story script ending score".split()
+
+
+def _review(rng, adjectives, mix):
+    words = [rng.choice(_NOUNS), "was", rng.choice(adjectives)]
+    if rng.rand() < mix:
+        words += ["but", rng.choice(_POSITIVE + _NEGATIVE)]
+    words += ["and", rng.choice(adjectives)]
+    return "The " + " ".join(words) + rng.choice([".", "!", ""])
+
+
+@pytest.fixture
+def review_texts():
+    """120 short synthetic reviews: 100 positive (majority), 20 negative, some mixed."""
+    rng = np.random.RandomState(0)
+    texts = [_review(rng, _POSITIVE, 0.3) for _ in range(100)]
+    texts += [_review(rng, _NEGATIVE, 0.5) for _ in range(20)]
+    y = np.array(["pos"] * 100 + ["neg"] * 20, dtype=object)
+    return texts, y
+
+
+@pytest.fixture
+def tiny_text_params():
+    return dict(TINY_TEXT)

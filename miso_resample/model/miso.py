@@ -126,7 +126,8 @@ class MISOModule(torch.nn.Module):
                 (f"mine_majority.{n}", p) for n, p in self.mine_majority.named_parameters()]
 
     # -- forward ---------------------------------------------------------------
-    def forward(self, x_minority, x_majority, tau=1.0, pretraining=False):
+    def representations(self, x_minority, x_majority, tau=1.0, pretraining=False):
+        """``Q``, ``K``, ``Qbar`` (or ``Qtilde``) and ``z``, without decoding."""
         q = self.encoder(x_minority)
         k = self.encoder(x_majority)
         if self.use_mi and not pretraining:
@@ -134,16 +135,17 @@ class MISOModule(torch.nn.Module):
         else:
             q_bar = self.pretrain_fusion(torch.cat([k, q], dim=-1))
         z = self.injection(torch.cat([q, q_bar], dim=-1))
+        return q, k, q_bar, z
+
+    def forward(self, x_minority, x_majority, tau=1.0, pretraining=False):
+        q, k, q_bar, z = self.representations(x_minority, x_majority, tau, pretraining)
         minority_output = self.minority_decoder(z, x_minority)
         majority_output = self.majority_decoder(k, x_majority)
         return MISOOutputs(q, k, q_bar, z, minority_output, majority_output)
 
     # -- losses ----------------------------------------------------------------
-    def mutual_information(self, out, *, detach=False, update_ema=False):
+    def mutual_information(self, q, k, q_bar, *, update_ema=False):
         """DV estimates of ``I(Q; Qbar)`` and ``I(K; Qbar)`` (``MIEstimate`` pairs)."""
-        q, k, q_bar = out.q, out.k, out.q_bar
-        if detach:
-            q, k, q_bar = q.detach(), k.detach(), q_bar.detach()
         return (self.mine_minority(q, q_bar, update_ema=update_ema),
                 self.mine_majority(k, q_bar, update_ema=update_ema))
 
@@ -151,28 +153,33 @@ class MISOModule(torch.nn.Module):
         return (self.minority_decoder.reconstruction_loss(out.minority_output, x_minority),
                 self.majority_decoder.reconstruction_loss(out.majority_output, x_majority))
 
-    def discriminator_logits(self, out, x_minority, x_majority, *, detach_fake):
-        """Logits of both discriminators on real and generated samples."""
-        fake_pos = self.minority_decoder.discriminator_view(out.minority_output)
-        fake_neg = self.majority_decoder.discriminator_view(out.majority_output)
-        if detach_fake:
-            fake_pos, fake_neg = fake_pos.detach(), fake_neg.detach()
+    def discriminator_views(self, out, x_minority, x_majority):
+        """What the two discriminators see of real and generated samples.
+
+        Computed once per step: the discriminator step uses the generated views
+        detached, the generator step with their gradients.
+        """
         return {
-            "minority_real": self.minority_discriminator(
-                self.minority_decoder.real_view(x_minority)),
-            "minority_fake": self.minority_discriminator(fake_pos),
-            "majority_real": self.majority_discriminator(
-                self.majority_decoder.real_view(x_majority)),
-            "majority_fake": self.majority_discriminator(fake_neg),
+            "minority_real": self.minority_decoder.real_view(x_minority),
+            "minority_fake": self.minority_decoder.discriminator_view(
+                out.minority_output, x_minority),
+            "majority_real": self.majority_decoder.real_view(x_majority),
+            "majority_fake": self.majority_decoder.discriminator_view(
+                out.majority_output, x_majority),
         }
 
+    def discriminate(self, views, *, detach_fake):
+        """Logits of both discriminators on the views of ``discriminator_views``."""
+        logits = {}
+        for name, view in views.items():
+            side = name.split("_")[0]
+            if detach_fake and name.endswith("fake"):
+                view = view.detach()
+            logits[name] = getattr(self, f"{side}_discriminator")(view)
+        return logits
+
     @torch.no_grad()
-    def generate(self, x_minority, x_majority, tau):
+    def generate(self, x_minority, x_majority, tau, **decode_options):
         """Anchors for the minority rows, each paired with its majority row."""
-        q = self.encoder(x_minority)
-        k = self.encoder(x_majority)
-        if self.use_mi:
-            q_bar = self.sfm(q, k, tau)
-        else:
-            q_bar = self.pretrain_fusion(torch.cat([k, q], dim=-1))
-        return self.minority_decoder.generate(self.injection(torch.cat([q, q_bar], dim=-1)))
+        z = self.representations(x_minority, x_majority, tau)[3]
+        return self.minority_decoder.generate(z, **decode_options)

@@ -1,0 +1,140 @@
+"""Text inputs of ``MISOSampler``: detection, validation and output containers.
+
+Text mode is chosen when ``X`` is a column of strings: a list or tuple whose
+entries include a ``str``, a 1-D numpy array or an ``(n, 1)`` array of
+str/object dtype containing a ``str``, a pandas ``Series`` of object or string
+dtype containing a ``str``, or a single-column ``DataFrame`` of that kind.
+Everything else goes to dense mode (numeric matrices).
+"""
+
+import numpy as np
+
+__all__ = ["is_text_input", "check_texts", "TextContainer"]
+
+
+def _is_pandas(obj, name):
+    return type(obj).__name__ == name and type(obj).__module__.startswith("pandas")
+
+
+def _column(X):
+    """The single column of ``X`` as a 1-D sequence, or None if ``X`` is not one."""
+    if isinstance(X, (list, tuple)):
+        if X and all(isinstance(r, (list, tuple)) and len(r) == 1 for r in X):
+            return [r[0] for r in X]
+        return list(X)
+    if _is_pandas(X, "Series"):
+        return X
+    if _is_pandas(X, "DataFrame"):
+        return X.iloc[:, 0] if X.shape[1] == 1 else None
+    if isinstance(X, np.ndarray) and X.dtype.kind in "OUS":
+        if X.ndim == 1:
+            return X
+        if X.ndim == 2 and X.shape[1] == 1:
+            return X[:, 0]
+    return None
+
+
+def is_text_input(X):
+    """True when ``X`` is a column holding at least one ``str`` (text mode)."""
+    column = _column(X)
+    if column is None:
+        return False
+    if _is_pandas(column, "Series"):
+        if column.dtype.kind not in "OU" and str(column.dtype) not in ("string", "str"):
+            return False
+        column = column.to_numpy(dtype=object)
+    if isinstance(column, np.ndarray) and column.dtype.kind in "US":
+        return True
+    return any(isinstance(v, str) for v in column)
+
+
+def _is_missing(value):
+    if value is None:
+        return True
+    try:
+        return bool(value != value)       # NaN, pd.NA-like floats
+    except (TypeError, ValueError):
+        return type(value).__name__ in ("NAType", "NaTType")
+
+
+def check_texts(X):
+    """Validate a text column; return ``(texts, container)``.
+
+    Raises a ``ValueError`` naming the offending rows (by position) when an
+    entry is None/NaN, empty or whitespace-only, and a ``TypeError`` when an
+    entry is not a string. Nothing is dropped.
+    """
+    column = _column(X)
+    values = column.tolist() if hasattr(column, "tolist") else list(column)
+    if len(values) == 0:
+        raise ValueError("X is empty: text mode needs at least one text per class.")
+    missing, blank, not_str = [], [], []
+    for i, value in enumerate(values):
+        if isinstance(value, bytes):
+            not_str.append(i)
+        elif isinstance(value, str):
+            if not value.strip():
+                blank.append(i)
+        elif _is_missing(value):
+            missing.append(i)
+        else:
+            not_str.append(i)
+    if not_str:
+        kinds = sorted({type(values[i]).__name__ for i in not_str})
+        raise TypeError(
+            f"Text mode: X mixes texts with non-string entries ({', '.join(kinds)}) at rows "
+            f"{_rows(not_str)}. Convert them to str, or pass a numeric matrix for dense mode.")
+    problems = []
+    if missing:
+        problems.append(f"None/NaN at rows {_rows(missing)}")
+    if blank:
+        problems.append(f"empty or whitespace-only texts at rows {_rows(blank)}")
+    if problems:
+        raise ValueError("Text mode: X has " + "; ".join(problems)
+                         + ". Remove or fill them before resampling; nothing is dropped "
+                         "silently.")
+    return values, TextContainer(X)
+
+
+def _rows(indices, limit=10):
+    shown = ", ".join(str(i) for i in indices[:limit])
+    return f"[{shown}{', ...' if len(indices) > limit else ''}] ({len(indices)} in all)"
+
+
+class TextContainer:
+    """Rebuilds the user's container with generated texts appended."""
+
+    def __init__(self, X):
+        self.kind = type(X).__name__
+        self.is_series = _is_pandas(X, "Series")
+        self.is_frame = _is_pandas(X, "DataFrame")
+        self.X = X
+
+    def _new_index(self, index, n_new):
+        import pandas as pd
+
+        if pd.api.types.is_integer_dtype(index.dtype):
+            start = int(index.max()) + 1 if len(index) else 0
+            return pd.RangeIndex(start, start + n_new)
+        return pd.Index([f"anchor-{i}" for i in range(n_new)], dtype=object)
+
+    def append(self, texts, new_texts):
+        """Originals followed by ``new_texts``, in the input's container."""
+        X = self.X
+        if self.is_series or self.is_frame:
+            import pandas as pd
+
+            index = X.index.append(self._new_index(X.index, len(new_texts)))
+            if self.is_series:
+                return pd.Series(list(texts) + list(new_texts), index=index, name=X.name,
+                                 dtype=X.dtype)
+            column = X.columns[0]
+            return pd.DataFrame({column: list(texts) + list(new_texts)}, index=index).astype(
+                {column: X.dtypes.iloc[0]})
+        if isinstance(X, np.ndarray):
+            both = list(texts) + list(new_texts)
+            out = np.array(both, dtype=object) if X.dtype.kind == "O" else np.array(both)
+            return out.reshape(-1, 1) if X.ndim == 2 else out
+        if isinstance(X, (list, tuple)) and X and isinstance(X[0], (list, tuple)):
+            return [[t] for t in list(texts) + list(new_texts)]
+        return list(texts) + list(new_texts)

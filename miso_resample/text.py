@@ -1,0 +1,203 @@
+"""Tokenization, vocabulary and detokenization for MISO's text mode.
+
+:class:`TextVocabulary` turns raw texts into padded token-id matrices and back:
+
+* normalisation (Unicode NFKC, optional lower-casing) and pre-tokenization
+  (words and punctuation runs) by Hugging Face ``tokenizers``, a word-level
+  vocabulary trained by its ``WordLevelTrainer`` on the training texts, with the
+  special tokens ``[PAD]``, ``[UNK]``, ``[BOS]`` and ``[EOS]``;
+* Chinese (any CJK text): segmented into words with ``jieba`` when it is
+  installed (``pip install miso-resample[zh]``), one token per character
+  otherwise;
+* optional English stop-word removal with scikit-learn's list (NLTK's data
+  cannot be downloaded offline);
+* ``max_length`` tokens per text, the last one being ``[EOS]``;
+* detokenization: tokens joined by spaces, no space before closing
+  punctuation or after opening brackets, none between CJK tokens.
+
+A word-level vocabulary (rather than sub-words) keeps every generated token a
+readable word of the training texts.
+"""
+
+import re
+import unicodedata
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+__all__ = ["TextVocabulary", "PAD", "UNK", "BOS", "EOS", "contains_cjk"]
+
+PAD, UNK, BOS, EOS = "[PAD]", "[UNK]", "[BOS]", "[EOS]"
+SPECIAL_TOKENS = [PAD, UNK, BOS, EOS]
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_CJK_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+)")
+_NO_SPACE_BEFORE = set(".,!?;:%)]}'\"…。，！？；：、）》」』")
+_NO_SPACE_AFTER = set("([{$#“‘（《「『")
+
+
+def contains_cjk(text):
+    """True when ``text`` has Chinese, Japanese or Korean characters."""
+    return bool(_CJK.search(text))
+
+
+def _jieba():
+    try:
+        import jieba
+    except ImportError:
+        return None
+    jieba.setLogLevel(60)
+    return jieba
+
+
+class TextVocabulary:
+    """Word-level tokenizer fitted on training texts.
+
+    Parameters
+    ----------
+    max_length : int, default=64
+        Tokens per encoded text, ``[EOS]`` included; longer texts are truncated.
+    max_vocab_size : int, default=20000
+        Vocabulary size, special tokens included (most frequent words kept).
+    min_frequency : int, default=1
+        Words seen fewer times become ``[UNK]``.
+    lowercase : bool, default=True
+        Lower-case the texts before tokenizing.
+    stop_words : {"english"}, collection of str or None, default=None
+        Words removed before encoding; ``"english"`` is scikit-learn's list.
+    segmenter : {"auto", "jieba", "char"}, default="auto"
+        How CJK runs are split: ``jieba`` words when installed (``"auto"``),
+        or one token per character.
+
+    Attributes
+    ----------
+    tokenizer_ : tokenizers.Tokenizer
+        The fitted Hugging Face tokenizer (word-level model).
+    vocab_size_ : int
+    pad_id_, unk_id_, bos_id_, eos_id_ : int
+    """
+
+    def __init__(self, *, max_length=64, max_vocab_size=20000, min_frequency=1,
+                 lowercase=True, stop_words=None, segmenter="auto"):
+        self.max_length = max_length
+        self.max_vocab_size = max_vocab_size
+        self.min_frequency = min_frequency
+        self.lowercase = lowercase
+        self.stop_words = stop_words
+        self.segmenter = segmenter
+
+    # -- words ---------------------------------------------------------------------
+    def _stop_words(self):
+        if self.stop_words is None:
+            return frozenset()
+        if isinstance(self.stop_words, str):
+            if self.stop_words != "english":
+                raise ValueError(f"stop_words must be 'english', a collection or None, "
+                                 f"got {self.stop_words!r}.")
+            return ENGLISH_STOP_WORDS
+        return frozenset(self.stop_words)
+
+    def _segment_cjk(self, text):
+        if not contains_cjk(text):
+            return text
+        jieba = _jieba() if self.segmenter in ("auto", "jieba") else None
+        if self.segmenter == "jieba" and jieba is None:
+            raise ImportError("segmenter='jieba' needs the jieba package: pip install jieba")
+        if jieba is not None:
+            pieces = _CJK_RUN.split(text)
+            return " ".join(" ".join(jieba.lcut(p)) if _CJK.match(p) else p for p in pieces)
+        return _CJK_RUN.sub(lambda m: " " + " ".join(m.group(0)) + " ", text)
+
+    def words(self, text):
+        """The words of ``text`` after normalisation, segmentation and stop-word removal."""
+        normalized = unicodedata.normalize("NFKC", text)
+        if self.lowercase:
+            normalized = normalized.lower()
+        normalized = self._segment_cjk(normalized)
+        pieces = [w for w, _ in self._pre_tokenizer().pre_tokenize_str(normalized)]
+        stop = self._stop_words_
+        return [w for w in pieces if w not in stop] if stop else pieces
+
+    @staticmethod
+    def _pre_tokenizer():
+        from tokenizers import pre_tokenizers
+        return pre_tokenizers.Whitespace()
+
+    # -- fit / transform ---------------------------------------------------------------
+    def fit(self, texts):
+        """Train the vocabulary on ``texts`` (an iterable of str)."""
+        from tokenizers import Tokenizer, pre_tokenizers
+        from tokenizers.models import WordLevel
+        from tokenizers.trainers import WordLevelTrainer
+
+        if self.max_length < 2:
+            raise ValueError(f"max_length must be at least 2, got {self.max_length}.")
+        if self.segmenter not in ("auto", "jieba", "char"):
+            raise ValueError(f"segmenter must be 'auto', 'jieba' or 'char', "
+                             f"got {self.segmenter!r}.")
+        self._stop_words_ = self._stop_words()
+        tokenizer = Tokenizer(WordLevel(unk_token=UNK))
+        tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()   # input is pre-split
+        trainer = WordLevelTrainer(vocab_size=self.max_vocab_size,
+                                   min_frequency=self.min_frequency,
+                                   special_tokens=SPECIAL_TOKENS, show_progress=False)
+        tokenizer.train_from_iterator((" ".join(self.words(t)) for t in texts), trainer)
+        self.tokenizer_ = tokenizer
+        self.vocab_size_ = tokenizer.get_vocab_size()
+        self.pad_id_, self.unk_id_, self.bos_id_, self.eos_id_ = (
+            tokenizer.token_to_id(t) for t in SPECIAL_TOKENS)
+        return self
+
+    def transform(self, texts):
+        """Padded ids of shape (n_texts, max_length), int64; each row ends with ``[EOS]``."""
+        ids = np.full((len(texts), self.max_length), self.pad_id_, dtype=np.int64)
+        for i, text in enumerate(texts):
+            words = self.words(text)[: self.max_length - 1]
+            row = self.tokenizer_.encode(words, is_pretokenized=True).ids if words else []
+            ids[i, :len(row)] = row
+            ids[i, len(row)] = self.eos_id_
+        return ids
+
+    def fit_transform(self, texts):
+        return self.fit(texts).transform(texts)
+
+    def tokens(self, ids):
+        """Tokens of one id row, up to (not including) ``[EOS]``, specials dropped."""
+        out = []
+        for i in np.asarray(ids).tolist():
+            if i == self.eos_id_:
+                break
+            if i not in (self.pad_id_, self.bos_id_):
+                out.append(self.tokenizer_.id_to_token(i))
+        return out
+
+    def inverse_transform(self, ids):
+        """Readable texts for an id matrix (one text per row)."""
+        return [detokenize(self.tokens(row)) for row in np.asarray(ids)]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        if "tokenizer_" in state:
+            state["tokenizer_"] = state["tokenizer_"].to_str()
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("tokenizer_"), str):
+            from tokenizers import Tokenizer
+            state["tokenizer_"] = Tokenizer.from_str(state["tokenizer_"])
+        self.__dict__.update(state)
+
+
+def detokenize(tokens):
+    """Join tokens into text: spaces between words, none around punctuation or CJK."""
+    text = ""
+    for token in tokens:
+        if not text:
+            text = token
+        elif (token[0] in _NO_SPACE_BEFORE or text[-1] in _NO_SPACE_AFTER
+              or (contains_cjk(token[0]) and not text[-1].isascii())
+              or (contains_cjk(text[-1]) and not token[0].isascii())):
+            text += token
+        else:
+            text += " " + token
+    return text

