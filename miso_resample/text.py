@@ -194,6 +194,9 @@ def detokenize(tokens):
     for token in tokens:
         if not text:
             text = token
+        elif text.endswith("'") and len(text) > 1 and text[-2].isalnum() and token.isalpha() \
+                and len(token) <= 2:
+            text += token                                # contractions: don't, it's, we'll
         elif (token[0] in _NO_SPACE_BEFORE or text[-1] in _NO_SPACE_AFTER
               or (contains_cjk(token[0]) and not text[-1].isascii())
               or (contains_cjk(text[-1]) and not token[0].isascii())):

@@ -177,9 +177,3 @@ class MISOModule(torch.nn.Module):
                 view = view.detach()
             logits[name] = getattr(self, f"{side}_discriminator")(view)
         return logits
-
-    @torch.no_grad()
-    def generate(self, x_minority, x_majority, tau, **decode_options):
-        """Anchors for the minority rows, each paired with its majority row."""
-        z = self.representations(x_minority, x_majority, tau)[3]
-        return self.minority_decoder.generate(z, **decode_options)
