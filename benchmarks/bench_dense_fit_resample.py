@@ -20,13 +20,13 @@ Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
 import argparse
 import csv
 import multiprocessing as mp
-import os
-import platform
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import PeakMemory, environment, markdown_table  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -41,23 +41,6 @@ def make_data(n_samples, n_features, minority, seed=0):
     projection = np.linalg.qr(rng.normal(size=(n_features, 32)))[0].T
     X = latent @ projection + 0.05 * rng.normal(size=(n_samples, n_features))
     return X.astype(np.float32), y
-
-
-def _rss_kib(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def build_sampler(method, strategy, seed):
@@ -78,18 +61,15 @@ def run_one(method, strategy, args, queue):
     torch.set_num_threads(args.threads)
     X, y = make_data(args.n_samples, args.n_features, args.minority)
     sampler = build_sampler(method, strategy, args.seed)
-    base = _rss_kib("VmRSS")
-    exact = _reset_peak_rss()
-    start = time.perf_counter()
-    X_res, y_res = sampler.fit_resample(X, y)
-    seconds = time.perf_counter() - start
-    peak = _rss_kib("VmHWM")
+    with PeakMemory() as mem:
+        X_res, y_res = sampler.fit_resample(X, y)
     queue.put({
         "method": method,
         "sampling_strategy": strategy,
-        "fit_resample_s": round(seconds, 2),
-        "peak_rss_mib": round(peak / 1024, 1),
-        "peak_increase_mib": round(max(peak - base, 0) / 1024, 1) if exact else "",
+        "fit_resample_s": round(mem.seconds, 2),
+        "peak_rss_mib": round(mem.peak_mib, 1),
+        "peak_increase_mib": (round(mem.increase_mib, 1) if mem.increase_mib is not None
+                              else None),
         "n_generated": int(len(y_res) - len(y)),
         "ds_before_pct": round(100 * difficult_share(X, y, minority_class=1), 1),
         "ds_after_pct": round(100 * difficult_share(X_res, y_res, minority_class=1), 1),
@@ -97,27 +77,6 @@ def run_one(method, strategy, args, queue):
             X_res, y_res, minority_class=1)[:len(y)][y == 1].mean(), 1),
         "dtype_out": str(X_res.dtype),
     })
-
-
-def environment(threads):
-    import imblearn
-    import skorch
-    import sklearn
-    import torch
-
-    import miso_resample
-
-    return {
-        "python": platform.python_version(),
-        "miso_resample": miso_resample.__version__,
-        "torch": torch.__version__,
-        "skorch": skorch.__version__,
-        "scikit-learn": sklearn.__version__,
-        "imbalanced-learn": imblearn.__version__,
-        "cpu": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(),
-        "torch threads": threads,
-    }
 
 
 def main(argv=None):
@@ -170,10 +129,8 @@ def main(argv=None):
         "difficult minority samples (k=5): before resampling, after it among all minority rows "
         "(original and generated), and after it among the original minority rows only.",
         "",
-        "| " + " | ".join(rows[0]) + " |",
-        "|" + "---|" * len(rows[0]),
+        markdown_table(rows),
     ]
-    lines += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
     (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -73,11 +73,11 @@ class MISOSampler(BaseOverSampler):
     max_epochs : int or "auto", default="auto"
         Epochs of the adversarial main loop (Algorithm 1, lines 5-8). An
         epoch is ``max(n_minority, n_majority)`` minority/majority pairs.
-        ``"auto"``: 20 in dense mode, 4 in text mode.
+        ``"auto"``: 20 in dense mode, 3 in text mode.
 
     pretrain_epochs : int or "auto", default="auto"
         Epochs of each pre-training stage (auto-encoders, then MINEs).
-        ``"auto"``: 3 in dense mode, 1 in text mode.
+        ``"auto"``: 3 in both modes.
 
     batch_size : int, default=64
         Minibatch size ``b_s`` (pairs per batch).
@@ -190,7 +190,7 @@ class MISOSampler(BaseOverSampler):
 
     # Values of the "auto" parameters in each mode (see the parameter docs).
     _auto = {"dense": dict(max_epochs=20, pretrain_epochs=3, lr=1e-4),
-             "text": dict(max_epochs=4, pretrain_epochs=1, lr=1e-3)}
+             "text": dict(max_epochs=3, pretrain_epochs=3, lr=1e-3)}
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
