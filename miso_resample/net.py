@@ -129,7 +129,7 @@ class MISONet(NeuralNet):
         for name, value in losses.items():
             if not torch.isfinite(value):
                 raise TrainingDivergedError(
-                    f"MISO training diverged: the {name} loss became {float(value)} in "
+                    f"MISO training diverged: the {name} loss became {float(value.detach())} in "
                     f"epoch {len(self.history)} (phase {self.phase_!r}). Lower `lr`, "
                     "or standardise the inputs.")
 
