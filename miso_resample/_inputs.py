@@ -40,7 +40,9 @@ def is_text_input(X):
     if column is None:
         return False
     if _is_pandas(column, "Series"):
-        if column.dtype.kind not in "OU" and str(column.dtype) not in ("string", "str"):
+        if str(column.dtype) == "category":
+            column = column.cat.categories
+        elif column.dtype.kind not in "OU" and str(column.dtype) not in ("string", "str"):
             return False
         column = column.to_numpy(dtype=object)
     if isinstance(column, np.ndarray) and column.dtype.kind in "US":
@@ -125,12 +127,14 @@ class TextContainer:
             import pandas as pd
 
             index = X.index.append(self._new_index(X.index, len(new_texts)))
+            dtype = X.dtype if self.is_series else X.dtypes.iloc[0]
+            if isinstance(dtype, pd.CategoricalDtype):   # the anchors are new categories
+                extra = [t for t in dict.fromkeys(new_texts) if t not in set(dtype.categories)]
+                dtype = pd.CategoricalDtype(list(dtype.categories) + extra, dtype.ordered)
+            values = pd.Series(list(texts) + list(new_texts), index=index, dtype=dtype)
             if self.is_series:
-                return pd.Series(list(texts) + list(new_texts), index=index, name=X.name,
-                                 dtype=X.dtype)
-            column = X.columns[0]
-            return pd.DataFrame({column: list(texts) + list(new_texts)}, index=index).astype(
-                {column: X.dtypes.iloc[0]})
+                return values.rename(X.name)
+            return values.to_frame(X.columns[0])
         if isinstance(X, np.ndarray):
             both = list(texts) + list(new_texts)
             out = np.array(both, dtype=object) if X.dtype.kind == "O" else np.array(both)

@@ -2,6 +2,7 @@
 
 import copy
 import numbers
+import warnings
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
@@ -56,8 +57,9 @@ class MISOSampler(BaseOverSampler):
 
     k_neighbors : int, default=5
         Neighbours inspected to decide which minority samples are difficult
-        (:func:`miso_resample.find_difficult_samples`, Euclidean distance in
-        the input space). Must be smaller than the size of every class to
+        (:func:`miso_resample.find_difficult_samples`: Euclidean distance in
+        the input space in dense mode, cosine distance between TF-IDF vectors
+        in text mode). Must be smaller than the size of every class to
         over-sample.
 
     random_state : int, RandomState instance or None, default=None
@@ -133,8 +135,14 @@ class MISOSampler(BaseOverSampler):
         likely tokens only.
 
     callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (early stopping, checkpointing, ...) added to
-        each class's net; each net gets its own deep copy.
+        Extra skorch callbacks (checkpointing, logging, LR schedules, ...)
+        added to each class's net; each net gets its own deep copy, and with
+        several classes a ``Checkpoint``'s ``fn_prefix`` gets ``class_<c>_``
+        in front. There is no validation split: monitor ``train_loss`` or
+        use ``monitor=None``. ``train_loss`` changes meaning between the phases
+        of Algorithm 1 (reconstruction, then MINE bounds, then the weighted
+        adversarial objective), so early stopping on it is only meaningful
+        within the adversarial phase.
 
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar and the per-epoch table
@@ -158,10 +166,22 @@ class MISOSampler(BaseOverSampler):
         history (losses, ``tau``, ``alpha``, phase per epoch).
 
     n_features_in_ : int
-        Number of features of ``X``.
+        Dense mode: number of features of ``X``.
 
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` is a DataFrame with string column names.
+        Dense mode: column names, when ``X`` is a DataFrame with string column
+        names.
+
+    mode_ : {"dense", "text"}
+        The mode chosen from ``X``.
+
+    vocabulary_ : TextVocabulary
+        Text mode: the fitted tokenizer and vocabulary.
+
+    n_redecoded_ : int
+        Text mode: anchors whose greedy decoding copied their source text and
+        were re-drawn by sampling (a warning is issued if copies remain after
+        five draws).
 
     Notes
     -----
@@ -333,6 +353,10 @@ class MISOSampler(BaseOverSampler):
                 f"latent_dim={self.latent_dim} must be a multiple of n_heads={self.n_heads}.")
         for cls in targets:
             n = int(np.sum(y == cls))
+            if n < 2:
+                raise ValueError(
+                    f"Class {cls!r} has a single sample: MISO needs at least 2 samples in "
+                    "every class to over-sample (and k_neighbors below that count).")
             if self.k_neighbors >= n:
                 raise ValueError(
                     f"k_neighbors={self.k_neighbors} must be smaller than the number of "
@@ -370,7 +394,10 @@ class MISOSampler(BaseOverSampler):
                 X_model[src], X_model[part]))
         if not anchors:
             return X, y
-        new_X = scaler.inverse_transform(np.vstack(anchors).astype(np.float64)).astype(X.dtype)
+        new_X = scaler.inverse_transform(np.vstack(anchors).astype(np.float64))
+        constant = scaler.var_ == 0                  # constant features stay constant
+        new_X[:, constant] = scaler.mean_[constant]
+        new_X = new_X.astype(X.dtype)
         if sparse.issparse(X):
             X_resampled = sparse.vstack([X, sparse.csr_matrix(new_X)], format=X.format)
         else:
@@ -411,10 +438,14 @@ class MISOSampler(BaseOverSampler):
 
     @staticmethod
     def _restore_y(y, y_res, X_res):
-        if type(y).__name__ == "Series":
+        kind = type(y).__name__
+        if kind in ("Series", "DataFrame"):
             import pandas as pd
 
             index = getattr(X_res, "index", None)
+            if kind == "DataFrame":
+                return pd.DataFrame({y.columns[0]: y_res}, index=index).astype(
+                    {y.columns[0]: y.dtypes.iloc[0]})
             return pd.Series(y_res, name=y.name, index=index, dtype=y.dtype)
         if isinstance(y, list):
             return y_res.tolist()
@@ -438,16 +469,24 @@ class MISOSampler(BaseOverSampler):
         originals = vocabulary.inverse_transform(ids[source])
         resample = dict(decoding="sample", temperature=max(1.0, self.temperature),
                         top_k=self.top_k or 50)
+        def copies():
+            return [i for i, (a, o, s) in enumerate(zip(anchors, originals, source))
+                    if a == o or a == texts[s]]
+
+        redrawn_rows = set()
         for _ in range(5):
-            copies = [i for i, (a, o, s) in enumerate(zip(anchors, originals, source))
-                      if a == o or a == texts[s]]
-            if not copies:
+            rows = copies()
+            if not rows:
                 break
-            self.n_redecoded_ += len(copies)
+            redrawn_rows.update(rows)
             redrawn = vocabulary.inverse_transform(
-                net.generate(ids[source[copies]], ids[partners[copies]], **resample))
-            for i, text in zip(copies, redrawn):
+                net.generate(ids[source[rows]], ids[partners[rows]], **resample))
+            for i, text in zip(rows, redrawn):
                 anchors[i] = text
+        self.n_redecoded_ += len(redrawn_rows)
+        if copies():
+            warnings.warn(f"{len(copies())} anchors still copy their source text after five "
+                          "sampled re-draws (very short or very frequent texts).")
         return anchors
 
     # -- shared per-class loop ---------------------------------------------------------
@@ -465,6 +504,7 @@ class MISOSampler(BaseOverSampler):
             minority_rows = np.flatnonzero(y == cls)
             majority_rows = np.flatnonzero(y != cls)
             class_rng = np.random.RandomState(seed)
+            self._class_prefix = f"class_{cls}_" if len(targets) > 1 else ""
             with seeded_torch(int(seed)):
                 net = self._build_net(build_module(), len(minority_rows), len(majority_rows),
                                       n_new, device)
@@ -521,6 +561,10 @@ class MISOSampler(BaseOverSampler):
         n_pairs = max(n_minority, n_majority)
         batch_size = min(self.batch_size, n_pairs)
         callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
+        if self._class_prefix:      # several classes: keep their checkpoint files apart
+            for cb in callbacks:
+                if hasattr(cb, "fn_prefix"):
+                    cb.fn_prefix = f"{self._class_prefix}{cb.fn_prefix}"
         if self.verbose:
             callbacks.insert(0, ProgressBar())
         pretrain_epochs = self._setting("pretrain_epochs")

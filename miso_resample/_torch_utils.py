@@ -45,7 +45,8 @@ def seeded_torch(seed):
     A fit must be reproducible from ``random_state`` without changing the
     caller's global random state.
     """
-    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    # manual_seed seeds every CUDA device too: save and restore all of them.
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield

@@ -224,8 +224,8 @@ class MISONet(NeuralNet):
                  **decode_options):
         """Anchors for ``x_minority[i]`` paired with ``x_majority[i]`` (lines 9-12).
 
-        The disentangled representations ``z`` are computed at the final
-        ``tau`` of the schedule by minibatches of ``batch_size`` pairs (the
+        The disentangled representations ``z`` are computed at the ``tau`` of
+        the last epoch trained by minibatches of ``batch_size`` pairs (the
         SFM attends within a batch, as in training), then decoded by chunks of
         ``decode_batch_size``. ``decode_options`` go to the minority decoder's
         ``generate`` (decoding, temperature, top_k for sequence decoders).
@@ -233,7 +233,9 @@ class MISONet(NeuralNet):
         """
         self.check_is_fitted()
         batch_size = batch_size or self.batch_size
-        tau = self.temperature(1.0)
+        # The tau of the last epoch trained: the end of the schedule, unless a
+        # callback (e.g. early stopping) ended training before it.
+        tau = getattr(self, "tau_", None) or self.temperature(1.0)
         x_minority = torch.as_tensor(x_minority)
         x_majority = torch.as_tensor(x_majority)
         module = self.module_

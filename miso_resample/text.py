@@ -30,9 +30,11 @@ __all__ = ["TextVocabulary", "PAD", "UNK", "BOS", "EOS", "contains_cjk"]
 PAD, UNK, BOS, EOS = "[PAD]", "[UNK]", "[BOS]", "[EOS]"
 SPECIAL_TOKENS = [PAD, UNK, BOS, EOS]
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
-_CJK_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+)")
-_NO_SPACE_BEFORE = set(".,!?;:%)]}'\"…。，！？；：、）》」』")
+# Chinese and Japanese (no spaces between words); Korean uses spaces and is left alone.
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
+_CJK_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+)")
+_NO_SPACE_BEFORE = set(".,!?;:%)]}…。，！？；：、）》」』")
+_CONTRACTIONS = {"s", "t", "re", "ve", "ll", "d", "m"}
 _NO_SPACE_AFTER = set("([{$#“‘（《「『")
 
 
@@ -95,7 +97,8 @@ class TextVocabulary:
                 raise ValueError(f"stop_words must be 'english', a collection or None, "
                                  f"got {self.stop_words!r}.")
             return ENGLISH_STOP_WORDS
-        return frozenset(self.stop_words)
+        words = (unicodedata.normalize("NFKC", w) for w in self.stop_words)
+        return frozenset(w.lower() for w in words) if self.lowercase else frozenset(words)
 
     def _segment_cjk(self, text):
         if not contains_cjk(text):
@@ -189,18 +192,41 @@ class TextVocabulary:
 
 
 def detokenize(tokens):
-    """Join tokens into text: spaces between words, none around punctuation or CJK."""
-    text = ""
-    for token in tokens:
+    """Join tokens into text.
+
+    Spaces between words; none before closing punctuation, after opening
+    brackets, inside numbers (``3.5``, ``1,000``), around hyphens between
+    words (``well-known``) and in contractions (``don't``), inside a pair of
+    double quotes (``"hello"``), or between Chinese/Japanese tokens.
+    """
+    text, open_quote = "", False
+    for i, token in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if not text:
-            text = token
-        elif text.endswith("'") and len(text) > 1 and text[-2].isalnum() and token.isalpha() \
-                and len(token) <= 2:
-            text += token                                # contractions: don't, it's, we'll
-        elif (token[0] in _NO_SPACE_BEFORE or text[-1] in _NO_SPACE_AFTER
-              or (contains_cjk(token[0]) and not text[-1].isascii())
-              or (contains_cjk(text[-1]) and not token[0].isascii())):
-            text += token
+            glue = True
+        elif token == '"':
+            glue = open_quote                      # a closing quote sticks to the left
+        elif prev == '"' and open_quote:
+            glue = True                            # no space after an opening quote
+        elif prev in (".", ",") and len(text) > 1 and text[-2].isdigit() and token.isdigit():
+            glue = True                            # 3.5, 1,000
+        elif prev == "-" and len(text) > 1 and text[-2].isalnum() and token[:1].isalnum():
+            glue = True                            # well-known
+        elif token == "-" and text[-1].isalnum() and nxt[:1].isalnum():
+            glue = True
+        elif prev == "'" and len(text) > 1 and text[-2].isalnum() and token in _CONTRACTIONS:
+            glue = True                            # don't, it's, we'll
+        elif token == "'" and text[-1].isalnum() and nxt in _CONTRACTIONS:
+            glue = True
+        elif token[0] in _NO_SPACE_BEFORE or text[-1] in _NO_SPACE_AFTER:
+            glue = True
+        elif (contains_cjk(token[0]) and not text[-1].isascii()) or (
+                contains_cjk(text[-1]) and not token[0].isascii()):
+            glue = True
         else:
-            text += " " + token
+            glue = False
+        text += token if glue else " " + token
+        if token == '"':
+            open_quote = not open_quote
     return text

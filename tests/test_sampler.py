@@ -237,3 +237,27 @@ def test_bad_params_raise_before_training(overlapping_binary, tiny_params, param
     with pytest.raises(ValueError, match=match):
         sampler.fit_resample(X, y)
     assert not hasattr(sampler, "nets_")
+
+
+def test_constant_features_stay_constant(overlapping_binary, tiny_params):
+    X, y = overlapping_binary
+    X = np.hstack([X, np.full((len(X), 1), 3.0)])
+    X_res, _ = MISOSampler(random_state=0, **tiny_params).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res[:, -1], 3.0)
+
+
+def test_single_sample_class_is_rejected(overlapping_binary, tiny_params):
+    X, y = overlapping_binary
+    y = y.copy()
+    y[np.flatnonzero(y == 1)[1:]] = 0
+    with pytest.raises(ValueError, match="single sample"):
+        MISOSampler(random_state=0, **tiny_params).fit_resample(X, y)
+
+
+def test_checkpoints_of_several_classes_do_not_collide(three_classes, tiny_params, tmp_path):
+    X, y = three_classes
+    sampler = MISOSampler(random_state=0, **tiny_params,
+                          callbacks=[Checkpoint(monitor=None, dirname=str(tmp_path))])
+    sampler.fit_resample(X, y)
+    files = sorted(p.name for p in tmp_path.glob("*params.pt"))
+    assert files == sorted(f"class_{c}_params.pt" for c in sampler.nets_)

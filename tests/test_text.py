@@ -67,3 +67,22 @@ def test_pickles_with_its_tokenizer():
     restored = pickle.loads(pickle.dumps(vocab))
     np.testing.assert_array_equal(restored.transform(["more words here"]),
                                   vocab.transform(["more words here"]))
+
+
+@pytest.mark.parametrize("tokens, text", [
+    (["he", "said", '"', "hello", '"', "."], 'he said "hello".'),
+    (["3", ".", "5", "and", "1", ",", "000"], "3.5 and 1,000"),
+    (["a", "well", "-", "known", "film"], "a well-known film"),
+    (["it", "'", "s", "fine", ",", "don", "'", "t", "go"], "it's fine, don't go"),
+    (["the", "'", "quoted", "'", "word"], "the ' quoted ' word"),
+])
+def test_detokenize_numbers_hyphens_quotes_contractions(tokens, text):
+    assert detokenize(tokens) == text
+
+
+def test_korean_keeps_its_spaces_and_stop_words_are_normalised():
+    text = "좋은 영화 입니다"
+    vocab = TextVocabulary().fit([text])
+    assert vocab.inverse_transform(vocab.transform([text])) == [text]
+    assert TextVocabulary(stop_words=["The", "ＭＯＶＩＥ"]).fit(["x"]).words(
+        "The movie was fine") == ["was", "fine"]

@@ -143,3 +143,19 @@ def test_text_param_validation(review_texts, tiny_text_params):
         MISOSampler(decoding="beam", **tiny_text_params).fit_resample(texts, y)
     with pytest.raises(ValueError, match="k_neighbors=25 must be smaller"):
         MISOSampler(**dict(tiny_text_params, k_neighbors=25)).fit_resample(texts, y)
+
+
+def test_categorical_text_column_gets_new_categories(review_texts, tiny_text_params):
+    texts, y = review_texts
+    X = pd.Series(texts, dtype="category")
+    X_res, _ = MISOSampler(random_state=0, **tiny_text_params).fit_resample(X, y)
+    assert isinstance(X_res.dtype, pd.CategoricalDtype)
+    assert X_res.notna().all() and len(X_res) == 200
+
+
+def test_dataframe_labels_come_back_as_dataframe(review_texts, tiny_text_params):
+    texts, y = review_texts
+    X_res, y_res = MISOSampler(random_state=0, **tiny_text_params).fit_resample(
+        pd.DataFrame({"t": texts}), pd.DataFrame({"label": y}))
+    assert isinstance(y_res, pd.DataFrame) and list(y_res.columns) == ["label"]
+    assert y_res.index.equals(X_res.index)

@@ -1,0 +1,165 @@
+"""The paper's evaluation protocol (section 6, Tables 3-5) on corpora we can obtain.
+
+A *setting* is a corpus with one class cut to a ratio of the majority (the
+paper's 1% / 5% protocol, :func:`miso_resample.datasets.make_imbalanced_corpus`)
+or left at its natural ratio. A *cell* is a (setting, backbone, method)
+triple, evaluated by stratified k-fold cross-validation: minority-class F1 and
+macro-F1 (mean and standard deviation over the folds), the share of difficult
+minority samples in the training fold before and after resampling (Table 4),
+and the minority F1 on difficult vs non-difficult test samples (Table 5; a test
+sample is difficult when one of its ``k`` nearest training samples belongs to
+another class).
+
+Backbone implemented here: ``embedding`` (texts -> all-MiniLM-L6-v2 sentence
+embeddings -> StandardScaler -> sampler -> LogisticRegression, the M-XLNet
+analogue with a pretrained transformer). Samplers run on the training fold only;
+the embedding model is unsupervised and frozen, so texts are embedded once per
+setting.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import StandardScaler
+
+from ..datasets import (fetch_bbc_news, fetch_rotten_tomatoes, fetch_spam_assassin,
+                        make_imbalanced_corpus)
+from ..difficulty import find_difficult_samples
+
+__all__ = ["SETTINGS", "METHODS", "Setting", "load_setting", "evaluate_cell"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    corpus: str
+    minority: str
+    ratio: float | None          # None: the natural ratio
+    majority: str | None = None  # None: every other class
+    max_majority: int = 6000
+
+
+SETTINGS = {s.name: s for s in [
+    Setting("rotten_tomatoes-rotten-5", "rotten_tomatoes", "rotten", 0.05, "fresh"),
+    Setting("rotten_tomatoes-rotten-1", "rotten_tomatoes", "rotten", 0.01, "fresh"),
+    Setting("bbc_news-tech-5", "bbc_news", "tech", 0.05),
+    Setting("bbc_news-tech-1", "bbc_news", "tech", 0.01),
+    Setting("spam_assassin-spam-5", "spam_assassin", "spam", 0.05, "ham"),
+    Setting("spam_assassin-spam-1", "spam_assassin", "spam", 0.01, "ham"),
+    Setting("spam_assassin-natural", "spam_assassin", "spam", None, "ham"),
+]}
+
+_LOADERS = {"rotten_tomatoes": lambda: fetch_rotten_tomatoes(categories=["fresh", "rotten"]),
+            "bbc_news": fetch_bbc_news, "spam_assassin": fetch_spam_assassin}
+
+
+def load_setting(setting, *, max_majority=None, random_state=0):
+    """Texts and 0/1 labels (1 = minority) of a setting."""
+    corpus = _LOADERS[setting.corpus]()
+    cap = max_majority or setting.max_majority
+    if setting.ratio is None:
+        names = list(corpus.target_names)
+        y = (np.asarray(corpus.target) == names.index(setting.minority)).astype(int)
+        rng = np.random.RandomState(random_state)
+        keep = np.arange(len(y))
+        if (y == 0).sum() > cap:      # subsample all classes alike
+            keep = np.sort(rng.choice(len(y), int(len(y) * cap / (y == 0).sum()),
+                                      replace=False))
+        return [corpus.data[i] for i in keep], y[keep]
+    data = make_imbalanced_corpus(corpus, minority=setting.minority, ratio=setting.ratio,
+                                  majority=setting.majority, max_majority=cap,
+                                  random_state=random_state)
+    return data.data, np.asarray(data.target)
+
+
+def _sampler(name, seed):
+    from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
+
+    from .._sampler import MISOSampler
+
+    return {"ros": lambda: RandomOverSampler(random_state=seed),
+            "smote": lambda: SMOTE(random_state=seed),
+            "adasyn": lambda: ADASYN(random_state=seed),
+            "miso": lambda: MISOSampler(random_state=seed),
+            "cag": lambda: MISOSampler(random_state=seed, use_mi=False)}[name]()
+
+
+# method -> (sampler name or None, class_weight, tuned threshold)
+METHODS = {
+    "none": (None, None, False),
+    "ros": ("ros", None, False),
+    "smote": ("smote", None, False),
+    "adasyn": ("adasyn", None, False),
+    "balanced": (None, "balanced", False),
+    "threshold": (None, None, True),
+    "cag": ("cag", None, False),
+    "miso": ("miso", None, False),
+    "miso+threshold": ("miso", None, True),
+}
+
+
+def _difficult_test_mask(X_train, y_train, X_test, k):
+    nn = NearestNeighbors(n_neighbors=k).fit(X_train)
+    neighbours = nn.kneighbors(X_test, return_distance=False)
+    return None if neighbours is None else neighbours
+
+
+def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, progress=None):
+    """Cross-validate one method on embeddings ``X`` (n, d) with labels ``y`` (1 = minority).
+
+    Returns a dict of per-fold means and standard deviations (in %) and timings.
+    """
+    sampler_name, class_weight, tune = METHODS[method]
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=random_state)
+    scores = {k: [] for k in ("f1", "macro_f1", "ds_before", "ds_after", "f1_ds", "f1_non_ds")}
+    start = time.perf_counter()
+    for fold, (train, test) in enumerate(folds.split(X, y)):
+        scaler = StandardScaler().fit(X[train])
+        X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
+        y_train, y_test = y[train], y[test]
+        clf = LogisticRegression(max_iter=2000, class_weight=class_weight)
+        ds_before = find_difficult_samples(X_train, y_train, k_neighbors=k_neighbors,
+                                           minority_class=1)[y_train == 1].mean()
+        if tune:
+            from imblearn.pipeline import make_pipeline
+
+            steps = [_sampler(sampler_name, random_state)] if sampler_name else []
+            model = TunedThresholdClassifierCV(
+                make_pipeline(*steps, clf), scoring="f1", cv=3, random_state=random_state)
+            model.fit(X_train, y_train)
+            ds_after = np.nan
+        else:
+            X_fit, y_fit = X_train, y_train
+            if sampler_name:
+                X_fit, y_fit = _sampler(sampler_name, random_state).fit_resample(
+                    X_train, y_train)
+            ds_after = find_difficult_samples(X_fit, y_fit, k_neighbors=k_neighbors,
+                                              minority_class=1)[y_fit == 1].mean()
+            model = clone(clf).fit(X_fit, y_fit)
+        pred = model.predict(X_test)
+        neighbours = NearestNeighbors(n_neighbors=k_neighbors).fit(X_train).kneighbors(
+            X_test, return_distance=False)
+        difficult = (y_train[neighbours] != y_test[:, None]).any(axis=1)
+        scores["f1"].append(f1_score(y_test, pred, zero_division=0))
+        scores["macro_f1"].append(f1_score(y_test, pred, average="macro", zero_division=0))
+        scores["ds_before"].append(ds_before)
+        scores["ds_after"].append(ds_after)
+        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult], zero_division=0)
+                               if difficult.any() else np.nan)
+        scores["f1_non_ds"].append(
+            f1_score(y_test[~difficult], pred[~difficult], zero_division=0)
+            if (~difficult).any() else np.nan)
+        if progress is not None:
+            progress.update(1)
+    out = {"seconds": time.perf_counter() - start}
+    for key, values in scores.items():
+        values = 100 * np.asarray(values, dtype=float)
+        out[key] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+        out[key + "_sd"] = float(np.nanstd(values)) if np.isfinite(values).any() else np.nan
+    return out
