@@ -104,12 +104,6 @@ METHODS = {
 }
 
 
-def _difficult_test_mask(X_train, y_train, X_test, k):
-    nn = NearestNeighbors(n_neighbors=k).fit(X_train)
-    neighbours = nn.kneighbors(X_test, return_distance=False)
-    return None if neighbours is None else neighbours
-
-
 def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, progress=None):
     """Cross-validate one method on embeddings ``X`` (n, d) with labels ``y`` (1 = minority).
 
@@ -150,10 +144,12 @@ def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, pro
         scores["macro_f1"].append(f1_score(y_test, pred, average="macro", zero_division=0))
         scores["ds_before"].append(ds_before)
         scores["ds_after"].append(ds_after)
-        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult], zero_division=0)
-                               if difficult.any() else np.nan)
+        # F1 on a subset is undefined (NaN) when it has no minority sample and none is
+        # predicted; NaN folds are left out of the means.
+        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult],
+                                        zero_division=np.nan) if difficult.any() else np.nan)
         scores["f1_non_ds"].append(
-            f1_score(y_test[~difficult], pred[~difficult], zero_division=0)
+            f1_score(y_test[~difficult], pred[~difficult], zero_division=np.nan)
             if (~difficult).any() else np.nan)
         if progress is not None:
             progress.update(1)

@@ -1,0 +1,90 @@
+"""The miso-resample command: resample a file; benchmark --quick."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from miso_resample.cli import main
+
+
+
+
+@pytest.fixture
+def dense_csv(tmp_path, overlapping_binary):
+    X, y = overlapping_binary
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    frame["label"] = np.where(y == 1, "rare", "common")
+    path = tmp_path / "dense.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_resample_dense_csv(dense_csv, tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    assert main(["resample", "--input", str(dense_csv), "--label-column", "label",
+                 "--output", str(out), "--quiet"]) == 0
+    result = pd.read_csv(out)
+    assert result["label"].value_counts().to_dict() == {"common": 360, "rare": 360}
+    assert result["is_anchor"].sum() == 320
+    sources = result.loc[result["is_anchor"], "anchor_source"]
+    assert (result.loc[sources, "label"] == "rare").all()
+    assert "320 anchors generated" in capsys.readouterr().out
+
+
+def test_resample_text_parquet(tmp_path, review_texts):
+    pytest.importorskip("pyarrow")
+    texts, y = review_texts
+    path = tmp_path / "reviews.parquet"
+    pd.DataFrame({"review": texts, "sentiment": y, "other": 1}).to_parquet(path)
+    out = tmp_path / "out.parquet"
+    assert main(["resample", "--input", str(path), "--label-column", "sentiment",
+                 "--text-column", "review", "--output", str(out), "--quiet"]) == 0
+    result = pd.read_parquet(out)
+    assert list(result.columns) == ["review", "sentiment", "is_anchor", "anchor_source"]
+    assert (result["sentiment"] == "neg").sum() == 100
+    assert result.loc[result["is_anchor"], "review"].str.len().gt(0).all()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--input", "nowhere.csv"], "input file not found"),
+    (["--text-column", "body"], r"column\(s\) \['body'\] not in"),
+    (["--label-column", "one"], "single class"),
+])
+def test_resample_errors_are_one_line(dense_csv, tmp_path, capsys, args, message):
+    frame = pd.read_csv(dense_csv)
+    frame["one"] = "x"
+    frame.to_csv(dense_csv, index=False)
+    base = {"--input": str(dense_csv), "--label-column": "label",
+            "--output": str(tmp_path / "o.csv")}
+    for flag, value in zip(args[::2], args[1::2]):
+        base[flag] = value
+    argv = ["resample"] + [x for kv in base.items() for x in kv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("miso-resample: error:") and "\n" not in err
+    assert __import__("re").search(message, err)
+
+
+def test_benchmark_rejects_unknown_names(capsys):
+    assert main(["benchmark", "--settings", "imdb-1", "--quiet"]) == 2
+    assert "Unknown settings or methods: ['imdb-1']" in capsys.readouterr().err
+
+
+def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
+    """The quick benchmark on the real Rotten Tomatoes corpus (fetched by CI's install)."""
+    from miso_resample.datasets import fetch_rotten_tomatoes
+
+    try:
+        fetch_rotten_tomatoes(download_if_missing=False)
+    except OSError:
+        pytest.skip("the Rotten Tomatoes corpus is not cached; .ci/run fetches it")
+    assert main(["benchmark", "--quick", "--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| rotten_tomatoes")]
+    assert {line.split("|")[2].strip() for line in rows} == {"none", "ros", "smote", "adasyn",
+                                                             "miso"}
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert table["f1"].between(0, 100).all() and (table["docs"] == 1050).all()
+    assert "Command: `miso-resample" in (tmp_path / "results.md").read_text()
+
+
