@@ -5,6 +5,11 @@ Public names:
 * :class:`MISOSampler` -- the imbalanced-learn over-sampler;
 * :func:`find_difficult_samples` -- difficult minority samples (section 7.1);
 * :func:`estimate_mutual_information` -- a MINE estimate of I(x; z) in nats.
+
+Submodules: :mod:`miso_resample.datasets` (corpora and the imbalance protocol),
+:mod:`miso_resample.embeddings` (``TransformerEmbedder``),
+:mod:`miso_resample.benchmark` (the paper's protocol) and the ``miso-resample``
+command (:mod:`miso_resample.cli`).
 """
 
 from ._sampler import MISOSampler

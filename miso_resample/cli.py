@@ -29,7 +29,8 @@ def _benchmark(args):
     try:
         rows = run_benchmark(settings, methods, n_folds=folds, max_majority=max_majority,
                              random_state=args.seed, device=args.device, out=args.out,
-                             command=command, verbose=0 if args.quiet else 1)
+                             command=command, verbose=0 if args.quiet else 1,
+                             figure=not args.no_figure)
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(str(exc)) from exc
     print(format_table(rows))
@@ -122,6 +123,8 @@ def build_parser():
     bench.add_argument("--out", default="miso-benchmark-results",
                        help="output folder for results.md and results.csv")
     bench.add_argument("--quiet", action="store_true", help="no progress bars")
+    bench.add_argument("--no-figure", action="store_true",
+                       help="skip the Figure-1 style PNG of the first setting")
     bench.set_defaults(run=_benchmark)
 
     res = sub.add_parser("resample", help="resample a CSV or Parquet file with MISO")

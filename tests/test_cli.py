@@ -78,7 +78,7 @@ def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
         fetch_rotten_tomatoes(download_if_missing=False)
     except OSError:
         pytest.skip("the Rotten Tomatoes corpus is not cached; .ci/run fetches it")
-    assert main(["benchmark", "--quick", "--quiet", "--out", str(tmp_path)]) == 0
+    assert main(["benchmark", "--quick", "--quiet", "--no-figure", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.startswith("| rotten_tomatoes")]
     assert {line.split("|")[2].strip() for line in rows} == {"none", "ros", "smote", "adasyn",

@@ -50,12 +50,31 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+def _figure(X, y, path, random_state, name, verbose):
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:                       # matplotlib is an optional extra ([plot])
+        if verbose:
+            print("matplotlib is not installed: no figure (pip install matplotlib)")
+        return
+    from .figure import plot_reembedding
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before, after = plot_reembedding(X, y, path, random_state=random_state,
+                                     title=f"{name}: MISO re-embedding (PCA of MiniLM)")
+    if verbose:
+        print(f"Figure 1 analogue: {path} (difficult minority {before:.0f}% -> {after:.0f}%)",
+              flush=True)
+
+
 def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_state=0,
-                  device="auto", out=None, command="", verbose=1):
+                  device="auto", out=None, command="", verbose=1, figure=True):
     """Evaluate every (setting, method) cell with the embedding backbone.
 
     Returns the list of result rows; with ``out``, writes ``results.csv`` and
-    ``results.md`` (command, versions, hardware, wall time per cell) there.
+    ``results.md`` (command, versions, hardware, wall time per cell) there, and
+    with ``figure`` (matplotlib installed) ``figure1-<setting>.png`` for the
+    first setting: a before/after picture of MISO's re-embedding.
     """
     from tqdm.auto import tqdm
 
@@ -74,6 +93,8 @@ def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_sta
         if verbose:
             print(f"{name}: {len(texts)} documents, {int(y.sum())} minority", flush=True)
         X = embedder.transform(texts)
+        if figure and out is not None and name == settings[0]:
+            _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
         progress = tqdm(total=len(methods) * n_folds, desc=name, disable=not verbose)
         for method in methods:
             progress.set_postfix_str(method)

@@ -1,0 +1,86 @@
+"""The benchmark harness: cells run on the training folds only, metrics are sane."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import TunedThresholdClassifierCV
+
+from miso_resample.benchmark import METHODS, SETTINGS, evaluate_cell
+from miso_resample.benchmark.runner import format_table
+
+
+@pytest.fixture
+def embeddings():
+    X, y = make_classification(n_samples=300, n_features=8, weights=[0.9, 0.1],
+                               class_sep=1.0, flip_y=0, random_state=0)
+    return X, y
+
+
+def _record_fits(monkeypatch, cls):
+    seen = []
+    original = cls.fit
+
+    def fit(self, X, y, *args, **kwargs):
+        seen.append((len(X), getattr(self, "class_weight", None)))
+        return original(self, X, y, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "fit", fit)
+    return seen
+
+
+def test_class_weights_fit_on_training_folds_only(monkeypatch, embeddings):
+    X, y = embeddings
+    seen = _record_fits(monkeypatch, LogisticRegression)
+    result = evaluate_cell(X, y, "balanced", n_folds=5)
+    assert [n for n, _ in seen] == [240] * 5              # 4/5 of 300 rows, never more
+    assert {w for _, w in seen} == {"balanced"}
+    assert 0 <= result["f1"] <= 100 and result["f1_sd"] >= 0
+
+
+def test_tuned_threshold_wraps_the_pipeline_inside_training_folds(monkeypatch, embeddings):
+    X, y = embeddings
+    seen = _record_fits(monkeypatch, TunedThresholdClassifierCV)
+    inner = _record_fits(monkeypatch, LogisticRegression)
+    result = evaluate_cell(X, y, "threshold", n_folds=5)
+    assert [n for n, _ in seen] == [240] * 5
+    # the inner cross-validation (3 folds of the 240 training rows) plus the refit
+    assert max(n for n, _ in inner) == 240 and min(n for n, _ in inner) == 160
+    assert np.isnan(result["ds_after"]) and 0 <= result["f1"] <= 100
+
+
+def test_tuned_threshold_raises_minority_recall_over_plain_logistic_regression():
+    X, y = make_classification(n_samples=600, n_features=8, weights=[0.95, 0.05],
+                               class_sep=0.6, flip_y=0, random_state=3)
+    plain = evaluate_cell(X, y, "none", n_folds=3)
+    tuned = evaluate_cell(X, y, "threshold", n_folds=3)
+    assert tuned["f1"] > plain["f1"]
+
+
+def test_resampling_methods_report_difficult_shares(embeddings):
+    X, y = embeddings
+    ros = evaluate_cell(X, y, "ros", n_folds=3)
+    none = evaluate_cell(X, y, "none", n_folds=3)
+    assert none["ds_before"] == none["ds_after"]            # nothing added
+    assert ros["ds_after"] <= ros["ds_before"]              # copies surround originals
+    table = format_table([{"setting": "s", "method": "ros", **ros}])
+    assert "| s | ros |" in table and "±" in table
+
+
+def test_registry_names():
+    assert {"none", "ros", "smote", "adasyn", "balanced", "threshold", "cag", "miso",
+            "miso+threshold"} == set(METHODS)
+    assert SETTINGS["rotten_tomatoes-rotten-5"].ratio == 0.05
+    with pytest.raises(KeyError):
+        evaluate_cell(np.zeros((10, 2)), np.array([0, 1] * 5), "focal")
+
+
+def test_figure_one_analogue(tmp_path, embeddings):
+    pytest.importorskip("matplotlib")
+    from miso_resample.benchmark.figure import plot_reembedding
+
+    X, y = embeddings
+    path = tmp_path / "figure1.png"
+    before, after = plot_reembedding(X, y, path, random_state=0)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+    assert 0 <= after <= before <= 100
