@@ -104,3 +104,13 @@ def test_texts_are_validated(xlnet_folder):
     embedder = TransformerEmbedder(model_path=xlnet_folder, device="cpu").fit()
     with pytest.raises(ValueError, match=r"None/NaN at rows \[1\]"):
         embedder.transform(["ok", None])
+
+
+@pytest.mark.parametrize("check_name", ["check_parameters_default_constructible",
+                                        "check_no_attributes_set_in_init",
+                                        "check_get_params_invariance", "check_set_params"])
+def test_sklearn_api_checks(check_name):
+    # The data-driven sklearn checks feed numeric matrices; this estimator takes texts.
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check_name)("TransformerEmbedder", TransformerEmbedder())

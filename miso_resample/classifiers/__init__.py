@@ -1,0 +1,7 @@
+"""The paper's backbones and re-weighting / long-tail baselines as scikit-learn classifiers."""
+
+from .losses import DiceLoss, FocalLoss
+from .textcnn import TextCNNClassifier
+from .textrnn import TextRNNClassifier
+
+__all__ = ["TextCNNClassifier", "TextRNNClassifier", "FocalLoss", "DiceLoss"]

