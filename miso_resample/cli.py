@@ -27,7 +27,8 @@ def _benchmark(args):
     max_majority = args.max_majority or (QUICK["max_majority"] if args.quick else 3000)
     command = "miso-resample " + " ".join(sys.argv[1:])
     try:
-        rows = run_benchmark(settings, methods, n_folds=folds, max_majority=max_majority,
+        rows = run_benchmark(settings, methods, backbones=args.backbones, n_folds=folds,
+                             max_majority=max_majority,
                              random_state=args.seed, device=args.device, out=args.out,
                              command=command, verbose=0 if args.quiet else 1,
                              figure=not args.no_figure)
@@ -112,7 +113,10 @@ def build_parser():
                        help="e.g. rotten_tomatoes-rotten-5 bbc_news-tech-1 "
                             "spam_assassin-natural (default: rotten_tomatoes-rotten-5)")
     bench.add_argument("--methods", nargs="+", metavar="METHOD",
-                       help="none ros smote adasyn balanced threshold cag miso miso+threshold")
+                       help="none ros smote adasyn balanced threshold cag miso miso+threshold; "
+                            "text backbones also focal dice crt tau_norm")
+    bench.add_argument("--backbones", nargs="+", default=["embedding"],
+                       help="embedding textcnn textrnn (default: embedding)")
     bench.add_argument("--folds", type=int, help="stratified CV folds (default 5)")
     bench.add_argument("--max-majority", type=int,
                        help="cap on majority documents (default 3000)")

@@ -64,7 +64,7 @@ def test_resampling_methods_report_difficult_shares(embeddings):
     assert none["ds_before"] == none["ds_after"]            # nothing added
     assert ros["ds_after"] <= ros["ds_before"]              # copies surround originals
     table = format_table([{"setting": "s", "method": "ros", **ros}])
-    assert "| s | ros |" in table and "±" in table
+    assert "| s | embedding | ros |" in table and "±" in table
 
 
 def test_registry_names():
@@ -84,3 +84,20 @@ def test_figure_one_analogue(tmp_path, embeddings):
     before, after = plot_reembedding(X, y, path, random_state=0)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
     assert 0 <= after <= before <= 100
+
+
+def test_text_backbone_cells(monkeypatch, review_texts):
+    from miso_resample.benchmark import evaluate_text_cell
+    from miso_resample.classifiers import TextCNNClassifier
+
+    texts, labels = review_texts
+    y = (labels == "neg").astype(int)
+    X = np.random.RandomState(0).normal(size=(len(texts), 4))   # stands in for embeddings
+    seen = _record_fits(monkeypatch, TextCNNClassifier)
+    focal = evaluate_text_cell(texts, X, y, "textcnn", "focal", n_folds=3, device="cpu")
+    assert [n for n, _ in seen] == [80] * 3                    # training folds only
+    assert 0 <= focal["f1"] <= 100 and np.isnan(focal["ds_after"])
+    seen.clear()
+    miso = evaluate_text_cell(texts, X, y, "textcnn", "miso", n_folds=3, device="cpu")
+    # MISO's anchors balance each training fold (67 positive reviews -> 67 + 67 texts)
+    assert all(n > 120 for n, _ in seen) and 0 <= miso["f1"] <= 100

@@ -67,7 +67,7 @@ def test_resample_errors_are_one_line(dense_csv, tmp_path, capsys, args, message
 
 def test_benchmark_rejects_unknown_names(capsys):
     assert main(["benchmark", "--settings", "imdb-1", "--quiet"]) == 2
-    assert "Unknown settings or methods: ['imdb-1']" in capsys.readouterr().err
+    assert "Unknown settings, methods or backbones: ['imdb-1']" in capsys.readouterr().err
 
 
 def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
@@ -81,7 +81,7 @@ def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
     assert main(["benchmark", "--quick", "--quiet", "--no-figure", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.startswith("| rotten_tomatoes")]
-    assert {line.split("|")[2].strip() for line in rows} == {"none", "ros", "smote", "adasyn",
+    assert {line.split("|")[3].strip() for line in rows} == {"none", "ros", "smote", "adasyn",
                                                              "miso"}
     table = pd.read_csv(tmp_path / "results.csv")
     assert table["f1"].between(0, 100).all() and (table["docs"] == 1050).all()

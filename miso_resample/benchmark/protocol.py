@@ -10,11 +10,22 @@ and the minority F1 on difficult vs non-difficult test samples (Table 5; a test
 sample is difficult when one of its ``k`` nearest training samples belongs to
 another class).
 
-Backbone implemented here: ``embedding`` (texts -> all-MiniLM-L6-v2 sentence
-embeddings -> StandardScaler -> sampler -> LogisticRegression, the M-XLNet
-analogue with a pretrained transformer). Samplers run on the training fold only;
-the embedding model is unsupervised and frozen, so texts are embedded once per
-setting.
+Backbones:
+
+* ``embedding`` (texts -> all-MiniLM-L6-v2 sentence embeddings ->
+  StandardScaler -> sampler -> LogisticRegression, the M-XLNet analogue with a
+  pretrained transformer). The embedding model is unsupervised and frozen, so
+  texts are embedded once per setting.
+* ``textcnn`` and ``textrnn`` (the M-CNN / M-RNN analogues): samplers work on
+  the raw texts (MISO in text mode, random over-sampling of texts), then
+  :class:`~miso_resample.classifiers.TextCNNClassifier` or
+  :class:`~miso_resample.classifiers.TextRNNClassifier` is trained on them; the
+  re-weighting and long-tail baselines (focal, dice, cRT, tau-norm) are options
+  of those classifiers. Difficult shares are not measured for them (the
+  generated texts would have to be embedded); difficulty of test samples
+  (Table 5) is still judged in the embedding space.
+
+Samplers, re-weighting and threshold tuning only ever see the training fold.
 """
 
 import time
@@ -32,7 +43,8 @@ from ..datasets import (fetch_bbc_news, fetch_rotten_tomatoes, fetch_spam_assass
                         make_imbalanced_corpus)
 from ..difficulty import find_difficult_samples
 
-__all__ = ["SETTINGS", "METHODS", "Setting", "load_setting", "evaluate_cell"]
+__all__ = ["SETTINGS", "METHODS", "TEXT_METHODS", "BACKBONES", "Setting", "load_setting",
+           "evaluate_cell", "evaluate_text_cell"]
 
 
 @dataclass(frozen=True)
@@ -158,4 +170,75 @@ def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, pro
         values = 100 * np.asarray(values, dtype=float)
         out[key] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
         out[key + "_sd"] = float(np.nanstd(values)) if np.isfinite(values).any() else np.nan
+    return out
+
+
+BACKBONES = ("embedding", "textcnn", "textrnn")
+
+# method -> (sampler name or None, classifier options, tuned threshold), text backbones
+TEXT_METHODS = {
+    "none": (None, {}, False),
+    "ros": ("ros", {}, False),
+    "balanced": (None, {"class_weight": "balanced"}, False),
+    "threshold": (None, {}, True),
+    "focal": (None, {"loss": "focal"}, False),
+    "dice": (None, {"loss": "dice"}, False),
+    "crt": (None, {"long_tail": "crt"}, False),
+    "tau_norm": (None, {"long_tail": "tau_norm"}, False),
+    "cag": ("cag", {}, False),
+    "miso": ("miso", {}, False),
+    "miso+threshold": ("miso", {}, True),
+}
+
+
+def _text_classifier(backbone, options, seed, device):
+    from ..classifiers import TextCNNClassifier, TextRNNClassifier
+
+    cls = {"textcnn": TextCNNClassifier, "textrnn": TextRNNClassifier}[backbone]
+    return cls(random_state=seed, device=device, **options)
+
+
+def evaluate_text_cell(texts, X, y, backbone, method, *, n_folds=5, k_neighbors=5,
+                       random_state=0, device="auto", progress=None):
+    """Cross-validate one method with a text backbone (``"textcnn"`` or ``"textrnn"``).
+
+    ``X`` holds the texts' embeddings, used only to tell difficult test samples
+    (Table 5). Returns the same keys as :func:`evaluate_cell` (difficult shares NaN).
+    """
+    from imblearn.pipeline import make_pipeline
+
+    sampler_name, options, tune = TEXT_METHODS[method]
+    texts = np.asarray(texts, dtype=object).reshape(-1, 1)
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=random_state)
+    scores = {k: [] for k in ("f1", "macro_f1", "f1_ds", "f1_non_ds")}
+    start = time.perf_counter()
+    for train, test in folds.split(texts, y):
+        steps = [_sampler(sampler_name, random_state)] if sampler_name else []
+        model = make_pipeline(*steps, _text_classifier(backbone, options, random_state,
+                                                       device))
+        if tune:
+            model = TunedThresholdClassifierCV(model, scoring="f1", cv=3,
+                                               random_state=random_state)
+        model.fit(texts[train], y[train])
+        pred = model.predict(texts[test])
+        neighbours = NearestNeighbors(n_neighbors=k_neighbors).fit(X[train]).kneighbors(
+            X[test], return_distance=False)
+        difficult = (y[train][neighbours] != y[test][:, None]).any(axis=1)
+        y_test = y[test]
+        scores["f1"].append(f1_score(y_test, pred, zero_division=0))
+        scores["macro_f1"].append(f1_score(y_test, pred, average="macro", zero_division=0))
+        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult],
+                                        zero_division=np.nan) if difficult.any() else np.nan)
+        scores["f1_non_ds"].append(
+            f1_score(y_test[~difficult], pred[~difficult], zero_division=np.nan)
+            if (~difficult).any() else np.nan)
+        if progress is not None:
+            progress.update(1)
+    out = {"seconds": time.perf_counter() - start, "ds_before": np.nan, "ds_before_sd": np.nan,
+           "ds_after": np.nan, "ds_after_sd": np.nan}
+    for key, values in scores.items():
+        values = 100 * np.asarray(values, dtype=float)
+        finite = np.isfinite(values).any()
+        out[key] = float(np.nanmean(values)) if finite else np.nan
+        out[key + "_sd"] = float(np.nanstd(values)) if finite else np.nan
     return out

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .protocol import METHODS, SETTINGS, evaluate_cell, load_setting
+from .protocol import (BACKBONES, METHODS, SETTINGS, TEXT_METHODS, evaluate_cell,
+                       evaluate_text_cell, load_setting)
 
 __all__ = ["run_benchmark", "format_table"]
 
@@ -39,11 +40,12 @@ def _fmt(value, sd=None):
 
 def format_table(rows):
     """Markdown table: F1 of the minority class and macro-F1 (mean±sd over folds, %)."""
-    lines = ["| setting | method | minority F1 | macro-F1 | DS% before → after | "
-             "F1 DS / non-DS | s |", "|---|---|---|---|---|---|---|"]
+    lines = ["| setting | backbone | method | minority F1 | macro-F1 | DS% before → after | "
+             "F1 DS / non-DS | s |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['setting']} | {r['method']} | {_fmt(r['f1'], r['f1_sd'])} | "
+            f"| {r['setting']} | {r.get('backbone', 'embedding')} | {r['method']} | "
+            f"{_fmt(r['f1'], r['f1_sd'])} | "
             f"{_fmt(r['macro_f1'], r['macro_f1_sd'])} | {_fmt(r['ds_before'])} → "
             f"{_fmt(r['ds_after'])} | {_fmt(r['f1_ds'])} / {_fmt(r['f1_non_ds'])} | "
             f"{r['seconds']:.0f} |")
@@ -67,8 +69,9 @@ def _figure(X, y, path, random_state, name, verbose):
               flush=True)
 
 
-def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_state=0,
-                  device="auto", out=None, command="", verbose=1, figure=True):
+def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max_majority=None,
+                  random_state=0, device="auto", out=None, command="", verbose=1,
+                  figure=True):
     """Evaluate every (setting, method) cell with the embedding backbone.
 
     Returns the list of result rows; with ``out``, writes ``results.csv`` and
@@ -80,11 +83,13 @@ def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_sta
 
     from ..embeddings import TransformerEmbedder
 
-    unknown = [s for s in settings if s not in SETTINGS] + [m for m in methods
-                                                             if m not in METHODS]
+    unknown = ([s for s in settings if s not in SETTINGS]
+               + [m for m in methods if m not in METHODS and m not in TEXT_METHODS]
+               + [b for b in backbones if b not in BACKBONES])
     if unknown:
-        raise ValueError(f"Unknown settings or methods: {unknown}. Settings: "
-                         f"{sorted(SETTINGS)}; methods: {sorted(METHODS)}.")
+        raise ValueError(f"Unknown settings, methods or backbones: {unknown}. Settings: "
+                         f"{sorted(SETTINGS)}; methods: {sorted(set(METHODS) | set(TEXT_METHODS))};"
+                         f" backbones: {list(BACKBONES)}.")
     embedder = TransformerEmbedder(device=device, batch_size=64, verbose=verbose).fit()
     rows, start = [], time.perf_counter()
     for name in settings:
@@ -95,12 +100,22 @@ def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_sta
         X = embedder.transform(texts)
         if figure and out is not None and name == settings[0]:
             _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
-        progress = tqdm(total=len(methods) * n_folds, desc=name, disable=not verbose)
-        for method in methods:
-            progress.set_postfix_str(method)
-            result = evaluate_cell(X, y, method, n_folds=n_folds, random_state=random_state,
-                                   progress=progress)
-            rows.append({"setting": name, "backbone": "embedding", "method": method,
+        cells = [(b, m) for b in backbones for m in methods
+                 if m in (METHODS if b == "embedding" else TEXT_METHODS)]
+        skipped = [(b, m) for b in backbones for m in methods if (b, m) not in cells]
+        if skipped and verbose:
+            print(f"not applicable, skipped: {skipped}", flush=True)
+        progress = tqdm(total=len(cells) * n_folds, desc=name, disable=not verbose)
+        for backbone, method in cells:
+            progress.set_postfix_str(f"{backbone}/{method}")
+            if backbone == "embedding":
+                result = evaluate_cell(X, y, method, n_folds=n_folds,
+                                       random_state=random_state, progress=progress)
+            else:
+                result = evaluate_text_cell(texts, X, y, backbone, method, n_folds=n_folds,
+                                            random_state=random_state, device=device,
+                                            progress=progress)
+            rows.append({"setting": name, "backbone": backbone, "method": method,
                          "docs": len(texts), "minority": int(y.sum()), **result})
         progress.close()
     total = time.perf_counter() - start
@@ -115,8 +130,10 @@ def run_benchmark(settings, methods, *, n_folds=5, max_majority=None, random_sta
         (out / "results.md").write_text(
             "# MISO benchmark: the paper's protocol on obtainable corpora\n\n"
             f"Command: `{command}`\n\nEnvironment: {_versions()}\n\n"
-            f"Backbone `embedding`: all-MiniLM-L6-v2 sentence embeddings -> StandardScaler -> "
-            f"sampler -> LogisticRegression(max_iter=2000); {n_folds}-fold stratified CV, "
+            f"Backbones: `embedding` = all-MiniLM-L6-v2 sentence embeddings -> StandardScaler "
+            f"-> sampler -> LogisticRegression(max_iter=2000); `textcnn` / `textrnn` = sampler "
+            f"on raw texts -> TextCNNClassifier / TextRNNClassifier (defaults). "
+            f"{n_folds}-fold stratified CV, "
             f"seed {random_state}. F1 in %, mean±sd over folds. DS% = difficult share of the "
             "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
             "minority F1 on test samples with / without another class among their 5 nearest "
