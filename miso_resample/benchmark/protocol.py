@@ -116,6 +116,36 @@ METHODS = {
 }
 
 
+def _fold_scores(y_test, pred, X_train, y_train, X_test, k_neighbors):
+    """Minority F1, macro-F1 and F1 on difficult / non-difficult test samples of one fold.
+
+    A test sample is difficult when one of its ``k_neighbors`` nearest training
+    samples (in ``X``) has another class. F1 on a subset is NaN when it has no
+    minority sample and none is predicted (such folds are left out of means).
+    """
+    neighbours = NearestNeighbors(n_neighbors=k_neighbors).fit(X_train).kneighbors(
+        X_test, return_distance=False)
+    difficult = (y_train[neighbours] != y_test[:, None]).any(axis=1)
+
+    def subset_f1(mask):
+        return f1_score(y_test[mask], pred[mask], zero_division=np.nan) if mask.any() else np.nan
+
+    return {"f1": f1_score(y_test, pred, zero_division=0),
+            "macro_f1": f1_score(y_test, pred, average="macro", zero_division=0),
+            "f1_ds": subset_f1(difficult), "f1_non_ds": subset_f1(~difficult)}
+
+
+def _summary(scores, seconds):
+    """Mean and standard deviation over folds, in %, NaN folds left out."""
+    out = {"seconds": seconds}
+    for key, values in scores.items():
+        values = 100 * np.asarray(values, dtype=float)
+        finite = np.isfinite(values).any()
+        out[key] = float(np.nanmean(values)) if finite else np.nan
+        out[key + "_sd"] = float(np.nanstd(values)) if finite else np.nan
+    return out
+
+
 def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, progress=None):
     """Cross-validate one method on embeddings ``X`` (n, d) with labels ``y`` (1 = minority).
 
@@ -148,29 +178,13 @@ def evaluate_cell(X, y, method, *, n_folds=5, k_neighbors=5, random_state=0, pro
             ds_after = find_difficult_samples(X_fit, y_fit, k_neighbors=k_neighbors,
                                               minority_class=1)[y_fit == 1].mean()
             model = clone(clf).fit(X_fit, y_fit)
-        pred = model.predict(X_test)
-        neighbours = NearestNeighbors(n_neighbors=k_neighbors).fit(X_train).kneighbors(
-            X_test, return_distance=False)
-        difficult = (y_train[neighbours] != y_test[:, None]).any(axis=1)
-        scores["f1"].append(f1_score(y_test, pred, zero_division=0))
-        scores["macro_f1"].append(f1_score(y_test, pred, average="macro", zero_division=0))
-        scores["ds_before"].append(ds_before)
-        scores["ds_after"].append(ds_after)
-        # F1 on a subset is undefined (NaN) when it has no minority sample and none is
-        # predicted; NaN folds are left out of the means.
-        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult],
-                                        zero_division=np.nan) if difficult.any() else np.nan)
-        scores["f1_non_ds"].append(
-            f1_score(y_test[~difficult], pred[~difficult], zero_division=np.nan)
-            if (~difficult).any() else np.nan)
+        fold = _fold_scores(y_test, model.predict(X_test), X_train, y_train, X_test,
+                            k_neighbors)
+        for key, value in {**fold, "ds_before": ds_before, "ds_after": ds_after}.items():
+            scores[key].append(value)
         if progress is not None:
             progress.update(1)
-    out = {"seconds": time.perf_counter() - start}
-    for key, values in scores.items():
-        values = 100 * np.asarray(values, dtype=float)
-        out[key] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
-        out[key + "_sd"] = float(np.nanstd(values)) if np.isfinite(values).any() else np.nan
-    return out
+    return _summary(scores, time.perf_counter() - start)
 
 
 BACKBONES = ("embedding", "textcnn", "textrnn")
@@ -220,25 +234,11 @@ def evaluate_text_cell(texts, X, y, backbone, method, *, n_folds=5, k_neighbors=
             model = TunedThresholdClassifierCV(model, scoring="f1", cv=3,
                                                random_state=random_state)
         model.fit(texts[train], y[train])
-        pred = model.predict(texts[test])
-        neighbours = NearestNeighbors(n_neighbors=k_neighbors).fit(X[train]).kneighbors(
-            X[test], return_distance=False)
-        difficult = (y[train][neighbours] != y[test][:, None]).any(axis=1)
-        y_test = y[test]
-        scores["f1"].append(f1_score(y_test, pred, zero_division=0))
-        scores["macro_f1"].append(f1_score(y_test, pred, average="macro", zero_division=0))
-        scores["f1_ds"].append(f1_score(y_test[difficult], pred[difficult],
-                                        zero_division=np.nan) if difficult.any() else np.nan)
-        scores["f1_non_ds"].append(
-            f1_score(y_test[~difficult], pred[~difficult], zero_division=np.nan)
-            if (~difficult).any() else np.nan)
+        fold = _fold_scores(y[test], model.predict(texts[test]), X[train], y[train], X[test],
+                            k_neighbors)
+        for key, value in fold.items():
+            scores[key].append(value)
         if progress is not None:
             progress.update(1)
-    out = {"seconds": time.perf_counter() - start, "ds_before": np.nan, "ds_before_sd": np.nan,
-           "ds_after": np.nan, "ds_after_sd": np.nan}
-    for key, values in scores.items():
-        values = 100 * np.asarray(values, dtype=float)
-        finite = np.isfinite(values).any()
-        out[key] = float(np.nanmean(values)) if finite else np.nan
-        out[key + "_sd"] = float(np.nanstd(values)) if finite else np.nan
-    return out
+    return {**_summary(scores, time.perf_counter() - start), "ds_before": np.nan,
+            "ds_before_sd": np.nan, "ds_after": np.nan, "ds_after_sd": np.nan}
