@@ -1,8 +1,10 @@
 """Helpers shared by the benchmark scripts: environment, memory, tables, MiniLM."""
 
+import csv
 import functools
 import os
 import platform
+import sys
 import time
 
 import numpy as np
@@ -111,3 +113,28 @@ def distinct_n(texts, n, tokenize=str.split):
             grams.add(tuple(tokens[i:i + n]))
             total += 1
     return len(grams) / total if total else 0.0
+
+
+def command_line(script, argv):
+    """The command that produced a result, as the README should show it."""
+    args = argv if argv is not None else sys.argv[1:]
+    return f"python benchmarks/{script} {' '.join(args)}".strip()
+
+
+def write_results(out, name, rows, *, title, command, threads, description):
+    """Write ``<name>.csv`` and ``<name>.md`` (title, command, environment, notes, table).
+
+    Returns the Markdown text (also printed by the scripts).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / f"{name}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    env = environment(threads)
+    report = "\n\n".join([
+        f"# {title}", f"Command: `{command}`",
+        "Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()),
+        description, markdown_table(rows)]) + "\n"
+    (out / f"{name}.md").write_text(report)
+    return report

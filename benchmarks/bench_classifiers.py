@@ -16,7 +16,6 @@ Results go to ``benchmarks/results/classifiers.{md,csv}``.
 """
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import environment, markdown_table  # noqa: E402
+from _common import command_line, write_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -71,22 +70,13 @@ def main(argv=None):
                      "macro_f1_pct": round(100 * f1, 1)})
         print(rows[-1], flush=True)
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "classifiers.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    command = "python benchmarks/bench_classifiers.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])
-    env = environment(args.threads)
-    (args.out / "classifiers.md").write_text(
-        "# TransformerEmbedder throughput, TextCNN / TextRNN training time\n\n"
-        f"Command: `{command.strip()}`\n\n"
-        "Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()) + "\n\n"
-        "Rotten Tomatoes fresh vs rotten (natural ratio). For the classifiers, "
+    print(write_results(
+        args.out, "classifiers", rows,
+        title="TransformerEmbedder throughput, TextCNN / TextRNN training time",
+        command=command_line("bench_classifiers.py", argv), threads=args.threads,
+        description="Rotten Tomatoes fresh vs rotten (natural ratio). For the classifiers, "
         "`texts_per_second` counts training texts x epochs per second, and macro-F1 is on "
-        "the held-out 20%.\n\n" + markdown_table(rows) + "\n")
-    print(markdown_table(rows))
+        "the held-out 20%."))
 
 
 if __name__ == "__main__":

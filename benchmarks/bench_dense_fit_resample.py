@@ -18,7 +18,6 @@ Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
 """
 
 import argparse
-import csv
 import multiprocessing as mp
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PeakMemory, environment, markdown_table  # noqa: E402
+from _common import PeakMemory, command_line, write_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -107,32 +106,17 @@ def main(argv=None):
             rows.append(row)
             print(row, flush=True)
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    name = "dense_fit_resample"
-    with open(args.out / f"{name}.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    command = "python benchmarks/bench_dense_fit_resample.py " + " ".join(argv or sys.argv[1:])
-    env = environment(args.threads)
-    lines = [
-        f"# fit_resample on {args.n_samples} x {args.n_features} float32 rows, "
-        f"{args.minority:.0%} minority",
-        "",
-        f"Command: `{command.strip()}`",
-        "",
-        "Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()),
-        "",
-        "Each method in a fresh process; `peak_rss_mib` is the process's peak resident "
-        "memory (Python, torch and the data included), `peak_increase_mib` the peak reached "
-        "during `fit_resample` above the resident memory just before it. DS% = share of "
-        "difficult minority samples (k=5): before resampling, after it among all minority rows "
-        "(original and generated), and after it among the original minority rows only.",
-        "",
-        markdown_table(rows),
-    ]
-    (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    report = write_results(
+        args.out, "dense_fit_resample", rows,
+        title=f"fit_resample on {args.n_samples} x {args.n_features} float32 rows, "
+              f"{args.minority:.0%} minority",
+        command=command_line("bench_dense_fit_resample.py", argv), threads=args.threads,
+        description="Each method in a fresh process; `peak_rss_mib` is the process's peak "
+        "resident memory (Python, torch and the data included), `peak_increase_mib` the peak "
+        "reached during `fit_resample` above the resident memory just before it. DS% = share "
+        "of difficult minority samples (k=5): before resampling, after it among all minority "
+        "rows (original and generated), and after it among the original minority rows only.")
+    print(report)
 
 
 if __name__ == "__main__":

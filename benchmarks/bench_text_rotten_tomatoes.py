@@ -22,7 +22,6 @@ anchors with their sources to ``text_rotten_tomatoes_anchors.md``.
 """
 
 import argparse
-import csv
 import multiprocessing as mp
 import sys
 from pathlib import Path
@@ -30,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PeakMemory, distinct_n, environment, markdown_table, minilm_embed  # noqa: E402
+from _common import (PeakMemory, command_line, distinct_n, minilm_embed,  # noqa: E402
+                     write_results)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -132,32 +132,19 @@ def main(argv=None):
                     "distinct_1": round(distinct_n(minority_texts, 1, words), 3),
                     "distinct_2": round(distinct_n(minority_texts, 2, words), 3)})
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "text_rotten_tomatoes.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    command = "python benchmarks/bench_text_rotten_tomatoes.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])
-    env = environment(args.threads)
-    report = [
-        f"# MISO on Rotten Tomatoes text: rotten at {args.ratio:.0%} of fresh "
-        f"({len(texts)} texts, {int(y.sum())} rotten)",
-        "",
-        f"Command: `{command.strip()}`",
-        "",
-        "Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()),
-        "",
-        "Default `MISOSampler()` (text mode: max_epochs=3, pretrain_epochs=3, lr=1e-3, GloVe "
-        "init when installed). Each method in a fresh process. DS% = share of difficult "
-        "rotten reviews (k=5, cosine, all-MiniLM-L6-v2 embeddings): before resampling, after "
-        "it among all rotten rows, after it among the original rotten rows. distinct-n over "
-        "the generated texts (the first row: over the original rotten reviews).",
-        "",
-        markdown_table(rows),
-    ]
-    (args.out / "text_rotten_tomatoes.md").write_text("\n".join(report) + "\n")
-    print("\n".join(report))
+    command = command_line("bench_text_rotten_tomatoes.py", argv)
+    report = write_results(
+        args.out, "text_rotten_tomatoes", rows,
+        title=f"MISO on Rotten Tomatoes text: rotten at {args.ratio:.0%} of fresh "
+              f"({len(texts)} texts, {int(y.sum())} rotten)",
+        command=command, threads=args.threads,
+        description="Default `MISOSampler()` (text mode: max_epochs=3, pretrain_epochs=3, "
+        "lr=1e-3, GloVe init when installed). Each method in a fresh process. DS% = share of "
+        "difficult rotten reviews (k=5, cosine, all-MiniLM-L6-v2 embeddings): before "
+        "resampling, after it among all rotten rows, after it among the original rotten rows. "
+        "distinct-n over the generated texts (the first row: over the original rotten "
+        "reviews).")
+    print(report)
 
     miso = next((r for r in runs if r["method"] == "MISO"), None)
     if miso is not None:
@@ -171,7 +158,7 @@ def main(argv=None):
             if len(seen) == 10:
                 break
         (args.out / "text_rotten_tomatoes_anchors.md").write_text(
-            f"# Ten MISO anchors and their sources\n\nCommand: `{command.strip()}` "
+            f"# Ten MISO anchors and their sources\n\nCommand: `{command}` "
             "(the first anchor of each of the first ten sources, in generation order)\n\n"
             + "\n".join(lines) + "\n")
 

@@ -1,6 +1,5 @@
 """A Figure-1-style picture: majority, minority, difficult samples and anchors in 2-D."""
 
-import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 

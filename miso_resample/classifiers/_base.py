@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted, c
 
 from .._inputs import check_texts
 from .._torch_utils import resolve_device, seeded_torch
-from ..glove import GLOVE_DIM, glove_available, glove_matrix
+from ..glove import glove_available, glove_matrix
 from ..text import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import DiceLoss, FocalLoss
