@@ -66,6 +66,21 @@ class PeakMemory:
         return False
 
 
+def run_in_fresh_process(target, *args, echo=True):
+    """``target(*args, queue)`` in a spawned process (clean peak memory); its row."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    row = queue.get()
+    proc.join()
+    if echo:
+        print(row, flush=True)
+    return row
+
+
 def markdown_table(rows):
     header = list(rows[0])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -18,14 +18,13 @@ Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
 """
 
 import argparse
-import multiprocessing as mp
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PeakMemory, command_line, write_results  # noqa: E402
+from _common import PeakMemory, command_line, run_in_fresh_process, write_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -93,18 +92,11 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    ctx = mp.get_context("spawn")
     rows = []
     for strategy in args.strategies:
         strategy = strategy if strategy == "auto" else float(strategy)
         for method in args.methods:
-            queue = ctx.Queue()
-            proc = ctx.Process(target=run_one, args=(method, strategy, args, queue))
-            proc.start()
-            row = queue.get()
-            proc.join()
-            rows.append(row)
-            print(row, flush=True)
+            rows.append(run_in_fresh_process(run_one, method, strategy, args))
 
     report = write_results(
         args.out, "dense_fit_resample", rows,

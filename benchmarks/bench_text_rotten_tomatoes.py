@@ -22,7 +22,6 @@ anchors with their sources to ``text_rotten_tomatoes_anchors.md``.
 """
 
 import argparse
-import multiprocessing as mp
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (PeakMemory, command_line, distinct_n, minilm_embed,  # noqa: E402
-                     write_results)
+                     run_in_fresh_process, write_results)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -93,15 +92,7 @@ def main(argv=None):
 
     texts, y = load(args.n_majority, args.ratio, args.seed)
     print(f"{len(texts)} texts, {int(y.sum())} rotten", flush=True)
-    ctx = mp.get_context("spawn")
-    runs = []
-    for method in args.methods:
-        queue = ctx.Queue()
-        proc = ctx.Process(target=run_one, args=(method, args, queue))
-        proc.start()
-        runs.append(queue.get())
-        proc.join()
-        print(method, f"{runs[-1]['seconds']:.1f}s", flush=True)
+    runs = [run_in_fresh_process(run_one, method, args, echo=False) for method in args.methods]
 
     from miso_resample.text import TextVocabulary
 

@@ -9,7 +9,8 @@ Everything else goes to dense mode (numeric matrices).
 
 import numpy as np
 
-__all__ = ["is_text_input", "check_texts", "TextContainer"]
+__all__ = ["is_text_input", "check_texts", "check_not_mixed", "check_label_types",
+           "TextContainer"]
 
 
 def _is_pandas(obj, name):
@@ -67,6 +68,13 @@ def check_texts(X):
     entry is not a string. Nothing is dropped.
     """
     column = _column(X)
+    if column is None:
+        shape = getattr(X, "shape", None)
+        raise TypeError(
+            "Expected a column of texts (list, 1-D array, (n, 1) array, pandas Series or "
+            f"single-column DataFrame of str); got {type(X).__name__}"
+            + (f" of shape {shape} and dtype {getattr(X, 'dtype', '?')}" if shape else "")
+            + ".")
     values = column.tolist() if hasattr(column, "tolist") else list(column)
     if len(values) == 0:
         raise ValueError("X is empty: text mode needs at least one text per class.")
@@ -96,6 +104,45 @@ def check_texts(X):
                          + ". Remove or fill them before resampling; nothing is dropped "
                          "silently.")
     return values, TextContainer(X)
+
+
+def check_not_mixed(X):
+    """Reject an empty list and a several-column matrix holding strings.
+
+    Text mode takes one column of texts; dense mode takes numbers. A table that
+    mixes a text column with numeric ones fits neither, and would otherwise
+    fail deep inside the numeric conversion.
+    """
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError("X is empty: nothing to resample.")
+    if _is_pandas(X, "DataFrame") and X.shape[1] > 1:
+        text_columns = [c for c in X.columns if is_text_input(X[c])]
+        if text_columns:
+            raise ValueError(
+                f"X mixes text columns {text_columns} with other columns. Pass a single "
+                "text column (text mode) or numeric columns only (dense mode).")
+    array = X if isinstance(X, np.ndarray) else (
+        np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) and X
+        and isinstance(X[0], (list, tuple)) else None)
+    if array is not None and array.ndim == 2 and array.shape[1] > 1 and array.dtype.kind in "OUS":
+        columns = [j for j in range(array.shape[1]) if is_text_input(array[:, j])]
+        if columns:
+            raise ValueError(
+                f"X mixes text and numbers: columns {columns} of its {array.shape[1]} hold "
+                "strings. Pass a single text column (text mode) or a numeric matrix "
+                "(dense mode).")
+
+
+def check_label_types(y):
+    """Reject labels mixing types (e.g. ints and strings) with a clear message."""
+    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y, dtype=object) \
+        if isinstance(y, (list, tuple)) else y
+    if isinstance(values, np.ndarray) and values.dtype.kind == "O" and values.ndim == 1:
+        kinds = {("str" if isinstance(v, str) else "number" if isinstance(
+            v, (int, float, np.number)) else type(v).__name__) for v in values}
+        if len(kinds) > 1:
+            raise ValueError(f"y mixes label types ({', '.join(sorted(kinds))}); use one "
+                             "type for all class labels.")
 
 
 def _rows(indices, limit=10):

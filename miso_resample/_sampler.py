@@ -12,13 +12,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch.callbacks import ProgressBar
 
-from ._inputs import check_texts, is_text_input
+from ._inputs import check_label_types, check_not_mixed, check_texts, is_text_input
 from ._torch_utils import resolve_device, seeded_torch
 from .difficulty import find_difficult_samples
 from .glove import GLOVE_DIM, glove_available, glove_matrix
 from .model import (AutoregressiveDecoder, DenseDecoder, DenseEncoder, MISOModule,
                     TransformerSequenceEncoder)
-from .net import MISONet
+from .net import MISONet, TrainingDivergedError
 from .pairing import PairedDataset, cycled_permutation
 from .schedule import n_training_epochs
 from .text import TextVocabulary
@@ -192,6 +192,14 @@ class MISOSampler(BaseOverSampler):
     Sparse input is accepted and densified for the network (MISO works on
     dense representations); the output is sparse, in the input's format.
 
+    Failures leave no half-fitted state: when ``fit_resample`` raises (bad
+    input, :class:`~miso_resample.net.TrainingDivergedError`, or a
+    ``KeyboardInterrupt`` such as Ctrl-C during training), every fitted
+    attribute is removed, so the sampler is as if never fitted and the next
+    call starts clean. An interrupt is re-raised rather than swallowed as in
+    a bare skorch net: anchors from a half-trained network are never returned.
+    Anchors are checked to be finite before they are returned.
+
     See Also
     --------
     imblearn.over_sampling.ADASYN, imblearn.over_sampling.SMOTE
@@ -306,15 +314,30 @@ class MISOSampler(BaseOverSampler):
         y_resampled : same container as ``y``
             ``y`` followed by the anchors' labels.
         """
-        if is_text_input(X):
-            return self._fit_resample_text(X, y)
-        return super().fit_resample(X, y, **params)
+        check_not_mixed(X)
+        check_label_types(y)
+        try:
+            if is_text_input(X):
+                return self._fit_resample_text(X, y)
+            return super().fit_resample(X, y, **params)
+        except BaseException:
+            # KeyboardInterrupt, divergence, ...: leave no half-fitted state behind.
+            self._forget_fit()
+            raise
+
+    def _forget_fit(self):
+        """Remove every fitted attribute: the sampler is as if never fitted."""
+        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("__")]:
+            delattr(self, name)
+        self.__dict__.pop("_class_prefix", None)
 
     def fit(self, X, y, **params):
         """Validate ``X`` and ``y`` and compute ``sampling_strategy_`` (no training).
 
         Use :meth:`fit_resample`; this exists for API compatibility.
         """
+        check_not_mixed(X)
+        check_label_types(y)
         if is_text_input(X):
             self._validate_params()
             _, y = self._check_text_X_y(X, y)
@@ -394,7 +417,12 @@ class MISOSampler(BaseOverSampler):
                 X_model[src], X_model[part]))
         if not anchors:
             return X, y
-        new_X = scaler.inverse_transform(np.vstack(anchors).astype(np.float64))
+        new_X = np.vstack(anchors).astype(np.float64)
+        if not np.isfinite(new_X).all():
+            raise TrainingDivergedError(
+                f"{int((~np.isfinite(new_X)).any(axis=1).sum())} anchors are NaN or infinite: "
+                "the trained network is unusable. Lower `lr` or check the features' scale.")
+        new_X = scaler.inverse_transform(new_X)
         constant = scaler.var_ == 0                  # constant features stay constant
         new_X[:, constant] = scaler.mean_[constant]
         new_X = new_X.astype(X.dtype)
@@ -509,6 +537,10 @@ class MISOSampler(BaseOverSampler):
                 net = self._build_net(build_module(), len(minority_rows), len(majority_rows),
                                       n_new, device)
                 net.fit(PairedDataset(inputs[minority_rows], inputs[majority_rows], class_rng))
+                if getattr(net, "interrupted_", False):
+                    raise KeyboardInterrupt(
+                        f"MISO training of class {cls!r} was interrupted; no anchors were "
+                        "generated and the sampler is left unfitted.")
                 difficult = self.difficult_mask_[minority_rows]
                 candidates = minority_rows[difficult] if difficult.any() else minority_rows
                 source = candidates[cycled_permutation(len(candidates), n_new, class_rng)]

@@ -31,7 +31,7 @@ def _benchmark(args):
                              max_majority=max_majority,
                              random_state=args.seed, device=args.device, out=args.out,
                              command=command, verbose=0 if args.quiet else 1,
-                             figure=not args.no_figure)
+                             figure=not args.no_figure, skip=args.skip or ())
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(str(exc)) from exc
     print(format_table(rows))
@@ -118,6 +118,8 @@ def build_parser():
     bench.add_argument("--backbones", nargs="+", default=["embedding"],
                        help="embedding textcnn textrnn (default: embedding)")
     bench.add_argument("--folds", type=int, help="stratified CV folds (default 5)")
+    bench.add_argument("--skip", nargs="+", metavar="BACKBONE/METHOD",
+                       help="cells to leave out, e.g. textcnn/miso+threshold")
     bench.add_argument("--max-majority", type=int,
                        help="cap on majority documents (default 3000)")
     bench.add_argument("--quick", action="store_true",

@@ -60,9 +60,13 @@ class MISONet(NeuralNet):
 
     def __init__(self, module, *, pretrain_epochs=5, n_minority=1, n_majority=1,
                  n_anchors=0, gradient_clip=5.0, criterion=torch.nn.BCEWithLogitsLoss,
-                 optimizer=torch.optim.Adam, train_split=None, **kwargs):
+                 optimizer=torch.optim.Adam, train_split=None, torch_load_kwargs=None,
+                 **kwargs):
+        # Loading weights never unpickles arbitrary objects, whatever skorch's default.
         super().__init__(module, criterion=criterion, optimizer=optimizer,
-                         train_split=train_split, **kwargs)
+                         train_split=train_split,
+                         torch_load_kwargs=torch_load_kwargs or {"weights_only": True},
+                         **kwargs)
         self.pretrain_epochs = pretrain_epochs
         self.n_minority = n_minority
         self.n_majority = n_majority
@@ -82,6 +86,20 @@ class MISONet(NeuralNet):
             args, kwargs = self.get_params_for_optimizer("optimizer", module.mine_parameters())
             self.optimizer_mine_ = self.optimizer(*args, **kwargs)
         return self
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's loop; records whether a ``KeyboardInterrupt`` stopped it.
+
+        skorch's ``partial_fit`` swallows the interrupt and keeps the partly
+        trained net (``interrupted_`` is then True); :class:`MISOSampler`
+        re-raises it rather than generating anchors from an unfinished model.
+        """
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+            raise
 
     # -- per-epoch bookkeeping ----------------------------------------------------
     @property

@@ -14,7 +14,7 @@ from .protocol import (BACKBONES, METHODS, SETTINGS, TEXT_METHODS, evaluate_cell
 __all__ = ["run_benchmark", "format_table"]
 
 COLUMNS = ["setting", "backbone", "method", "docs", "minority", "f1", "macro_f1", "ds_before",
-           "ds_after", "f1_ds", "f1_non_ds", "seconds"]
+           "ds_after", "f1_ds", "f1_non_ds", "seconds", "error"]
 
 
 def _versions():
@@ -43,6 +43,11 @@ def format_table(rows):
     lines = ["| setting | backbone | method | minority F1 | macro-F1 | DS% before → after | "
              "F1 DS / non-DS | s |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        if r.get("error"):
+            lines.append(f"| {r['setting']} | {r.get('backbone', 'embedding')} | "
+                         f"{r['method']} | failed: {r['error']} | | | | "
+                         f"{r['seconds']:.0f} |")
+            continue
         lines.append(
             f"| {r['setting']} | {r.get('backbone', 'embedding')} | {r['method']} | "
             f"{_fmt(r['f1'], r['f1_sd'])} | "
@@ -69,15 +74,41 @@ def _figure(X, y, path, random_state, name, verbose):
               flush=True)
 
 
+def _write(out, rows, command, n_folds, random_state, total, done):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    keys = COLUMNS + sorted({k for r in rows for k in r if k.endswith("_sd")})
+    with open(out / "results.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    status = (f"Total wall time {total:.0f} s." if done else
+              f"**Partial results** ({len(rows)} cells, {total:.0f} s so far): the run "
+              "was interrupted or is still going.")
+    (out / "results.md").write_text(
+        "# MISO benchmark: the paper's protocol on obtainable corpora\n\n"
+        f"Command: `{command}`\n\nEnvironment: {_versions()}\n\n"
+        f"Backbones: `embedding` = all-MiniLM-L6-v2 sentence embeddings -> StandardScaler "
+        f"-> sampler -> LogisticRegression(max_iter=2000); `textcnn` / `textrnn` = sampler "
+        f"on raw texts -> TextCNNClassifier / TextRNNClassifier (defaults). "
+        f"{n_folds}-fold stratified CV, "
+        f"seed {random_state}. F1 in %, mean±sd over folds. DS% = difficult share of the "
+        "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
+        "minority F1 on test samples with / without another class among their 5 nearest "
+        f"training samples. {status}\n\n" + format_table(rows) + "\n")
+
+
 def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max_majority=None,
                   random_state=0, device="auto", out=None, command="", verbose=1,
-                  figure=True):
+                  figure=True, skip=()):
     """Evaluate every (setting, method) cell with the embedding backbone.
 
     Returns the list of result rows; with ``out``, writes ``results.csv`` and
     ``results.md`` (command, versions, hardware, wall time per cell) there, and
     with ``figure`` (matplotlib installed) ``figure1-<setting>.png`` for the
-    first setting: a before/after picture of MISO's re-embedding.
+    first setting: a before/after picture of MISO's re-embedding. ``skip``
+    lists ``"backbone/method"`` cells to leave out. A cell that raises is
+    recorded with its error (``error`` column) and the run goes on.
     """
     from tqdm.auto import tqdm
 
@@ -85,7 +116,8 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max
 
     unknown = ([s for s in settings if s not in SETTINGS]
                + [m for m in methods if m not in METHODS and m not in TEXT_METHODS]
-               + [b for b in backbones if b not in BACKBONES])
+               + [b for b in backbones if b not in BACKBONES]
+               + [c for c in skip if c.count("/") != 1 or c.split("/")[0] not in BACKBONES])
     if unknown:
         raise ValueError(f"Unknown settings, methods or backbones: {unknown}. Settings: "
                          f"{sorted(SETTINGS)}; methods: {sorted(set(METHODS) | set(TEXT_METHODS))};"
@@ -101,41 +133,37 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max
         if figure and out is not None and name == settings[0]:
             _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
         cells = [(b, m) for b in backbones for m in methods
-                 if m in (METHODS if b == "embedding" else TEXT_METHODS)]
+                 if m in (METHODS if b == "embedding" else TEXT_METHODS)
+                 and f"{b}/{m}" not in skip]
         skipped = [(b, m) for b in backbones for m in methods if (b, m) not in cells]
         if skipped and verbose:
             print(f"not applicable, skipped: {skipped}", flush=True)
         progress = tqdm(total=len(cells) * n_folds, desc=name, disable=not verbose)
         for backbone, method in cells:
             progress.set_postfix_str(f"{backbone}/{method}")
-            if backbone == "embedding":
-                result = evaluate_cell(X, y, method, n_folds=n_folds,
-                                       random_state=random_state, progress=progress)
-            else:
-                result = evaluate_text_cell(texts, X, y, backbone, method, n_folds=n_folds,
-                                            random_state=random_state, device=device,
-                                            progress=progress)
+            cell_start = time.perf_counter()
+            try:
+                if backbone == "embedding":
+                    result = evaluate_cell(X, y, method, n_folds=n_folds,
+                                           random_state=random_state, progress=progress)
+                else:
+                    result = evaluate_text_cell(texts, X, y, backbone, method,
+                                                n_folds=n_folds, random_state=random_state,
+                                                device=device, progress=progress)
+            except (ValueError, RuntimeError, FloatingPointError) as exc:
+                # one failing cell must not lose a run of hours: record it, go on
+                result = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+                          "seconds": time.perf_counter() - cell_start}
+                if verbose:
+                    print(f"{name} {backbone}/{method} failed: {result['error']}",
+                          flush=True)
             rows.append({"setting": name, "backbone": backbone, "method": method,
                          "docs": len(texts), "minority": int(y.sum()), **result})
+            if out is not None:       # after every cell: a long run survives an interruption
+                _write(out, rows, command, n_folds, random_state,
+                       time.perf_counter() - start, done=False)
         progress.close()
-    total = time.perf_counter() - start
     if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        keys = COLUMNS + sorted(k for k in rows[0] if k.endswith("_sd"))
-        with open(out / "results.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        (out / "results.md").write_text(
-            "# MISO benchmark: the paper's protocol on obtainable corpora\n\n"
-            f"Command: `{command}`\n\nEnvironment: {_versions()}\n\n"
-            f"Backbones: `embedding` = all-MiniLM-L6-v2 sentence embeddings -> StandardScaler "
-            f"-> sampler -> LogisticRegression(max_iter=2000); `textcnn` / `textrnn` = sampler "
-            f"on raw texts -> TextCNNClassifier / TextRNNClassifier (defaults). "
-            f"{n_folds}-fold stratified CV, "
-            f"seed {random_state}. F1 in %, mean±sd over folds. DS% = difficult share of the "
-            "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
-            "minority F1 on test samples with / without another class among their 5 nearest "
-            f"training samples. Total wall time {total:.0f} s.\n\n" + format_table(rows) + "\n")
+        _write(out, rows, command, n_folds, random_state, time.perf_counter() - start,
+               done=True)
     return rows

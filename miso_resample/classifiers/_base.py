@@ -1,5 +1,6 @@
 """Shared scikit-learn estimator for the skorch text classifiers."""
 
+import copy
 import numbers
 
 import numpy as np
@@ -46,6 +47,11 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
         Seeds initialisation, shuffling, the validation split and cRT sampling.
     device : str, default="auto"
         ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda[:N]"``.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks (checkpoints, LR schedules, ...), deep-copied
+        into the net. There is no validation split: monitor ``train_loss``.
+        A ``KeyboardInterrupt`` during training follows skorch: training
+        stops and the classifier keeps the weights reached so far.
     verbose : int, default=0
         Progress bar and epoch table when positive.
 
@@ -74,6 +80,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
         "device": [str],
+        "callbacks": [list, None],
         "verbose": ["verbose"],
     }
 
@@ -133,7 +140,10 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                 criterion=self._criterion(class_weight), optimizer=torch.optim.Adam,
                 lr=self.lr, max_epochs=self.max_epochs, batch_size=self.batch_size,
                 iterator_train__shuffle=True, train_split=None, device=device,
-                callbacks=[ProgressBar()] if self.verbose else [], verbose=int(self.verbose))
+                torch_load_kwargs={"weights_only": True},
+                callbacks=([ProgressBar()] if self.verbose else [])
+                + [copy.deepcopy(cb) for cb in (self.callbacks or [])],
+                verbose=int(self.verbose))
             net.fit(ids[train], y_enc[train].astype(np.int64))
             self.net_, self.vocabulary_ = net, vocabulary
             if self.long_tail == "crt":

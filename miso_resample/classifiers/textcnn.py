@@ -38,7 +38,8 @@ class TextCNNClassifier(BaseTextClassifier):
     def __init__(self, *, kernel_sizes=(3, 4, 5), n_filters=100, dropout=0.5,
                  loss="cross_entropy", class_weight=None, long_tail=None,
                  max_length=64, max_vocab_size=20000, embeddings="auto", max_epochs=10,
-                 batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=0):
+                 batch_size=64, lr=1e-3, random_state=None, device="auto", callbacks=None,
+                 verbose=0):
         self.kernel_sizes = kernel_sizes
         self.n_filters = n_filters
         self.dropout = dropout
@@ -53,6 +54,7 @@ class TextCNNClassifier(BaseTextClassifier):
         self.lr = lr
         self.random_state = random_state
         self.device = device
+        self.callbacks = callbacks
         self.verbose = verbose
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):

@@ -36,7 +36,8 @@ class TextRNNClassifier(BaseTextClassifier):
     def __init__(self, *, hidden_dim=128, cell="lstm", dropout=0.3,
                  loss="cross_entropy", class_weight=None, long_tail=None,
                  max_length=64, max_vocab_size=20000, embeddings="auto", max_epochs=10,
-                 batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=0):
+                 batch_size=64, lr=1e-3, random_state=None, device="auto", callbacks=None,
+                 verbose=0):
         self.hidden_dim = hidden_dim
         self.cell = cell
         self.dropout = dropout
@@ -51,6 +52,7 @@ class TextRNNClassifier(BaseTextClassifier):
         self.lr = lr
         self.random_state = random_state
         self.device = device
+        self.callbacks = callbacks
         self.verbose = verbose
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):

@@ -1,0 +1,45 @@
+"""GridSearchCV over MISOSampler hyperparameters on a Dask cluster (issue #7).
+
+The test starts a local cluster of two worker *processes* (estimators are
+pickled to them, as on a real cluster), runs the search through joblib's
+``dask`` backend and checks that the tasks ran on the workers and that the
+search gives exactly the results of the same search run in this process.
+"""
+
+import numpy as np
+import pytest
+from imblearn.pipeline import make_pipeline
+from joblib import parallel_backend
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from miso_resample import MISOSampler
+
+from .conftest import TINY
+
+distributed = pytest.importorskip("distributed")
+
+
+def _search():
+    pipeline = make_pipeline(MISOSampler(**{**TINY, "max_epochs": 1}, random_state=0),
+                             LogisticRegression())
+    grid = {"misosampler__k_neighbors": [3, 5], "misosampler__use_mi": [True, False]}
+    return GridSearchCV(pipeline, grid, scoring="f1",
+                        cv=StratifiedKFold(2, shuffle=True, random_state=0))
+
+
+def test_grid_search_runs_on_a_dask_cluster(overlapping_binary):
+    X, y = overlapping_binary
+    local = _search().fit(X, y)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client, \
+            distributed.get_task_stream(client) as tasks:
+        with parallel_backend("dask"):
+            remote = _search().fit(X, y)
+        workers_used = {t["worker"] for t in tasks.data}
+    assert len(tasks.data) >= 8                 # 4 candidates x 2 folds, at least
+    assert workers_used                          # the fits ran on the cluster's workers
+    np.testing.assert_array_equal(remote.cv_results_["mean_test_score"],
+                                  local.cv_results_["mean_test_score"])
+    assert remote.best_params_ == local.best_params_
