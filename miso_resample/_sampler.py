@@ -134,6 +134,11 @@ class MISOSampler(BaseOverSampler):
         Text mode, ``decoding="sample"``: sample among the ``top_k`` most
         likely tokens only.
 
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"`` trains and generates under bf16 autocast (weights and
+        optimizer states stay float32): faster on GPUs with bf16 units, and
+        anchors are returned in the input's dtype either way.
+
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (checkpointing, logging, LR schedules, ...)
         added to each class's net; each net gets its own deep copy, and with
@@ -241,6 +246,7 @@ class MISOSampler(BaseOverSampler):
         "decoding": [StrOptions({"greedy", "sample"})],
         "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
         "top_k": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "precision": [StrOptions({"float32", "bfloat16"})],
         "callbacks": [list, None],
         "verbose": ["verbose"],
     }
@@ -268,6 +274,7 @@ class MISOSampler(BaseOverSampler):
         decoding="greedy",
         temperature=1.0,
         top_k=None,
+        precision="float32",
         callbacks=None,
         verbose=0,
     ):
@@ -291,6 +298,7 @@ class MISOSampler(BaseOverSampler):
         self.decoding = decoding
         self.temperature = temperature
         self.top_k = top_k
+        self.precision = precision
         self.callbacks = callbacks
         self.verbose = verbose
 
@@ -608,6 +616,9 @@ class MISOSampler(BaseOverSampler):
             n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,
             lr=self._setting("lr"), optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
             iterator_train__drop_last=n_pairs > batch_size,
+            # page-locked host batches: asynchronous copies keep a GPU busy
+            iterator_train__pin_memory=str(device).startswith("cuda"),
+            precision=self.precision,
             callbacks=callbacks, verbose=int(self.verbose),
         )
 

@@ -110,8 +110,9 @@ class MINE(torch.nn.Module):
         drawn from torch's current random state).
         """
         permutation = torch.randperm(z.shape[0], device=z.device)
-        t_joint = self.statistics(x, z)
-        t_marginal = self.statistics(x, z[permutation])
+        # the bound itself in float32, also under bf16 autocast
+        t_joint = self.statistics(x, z).float()
+        t_marginal = self.statistics(x, z[permutation]).float()
         lme = log_mean_exp(t_marginal)
         estimate = t_joint.mean() - lme
         if update_ema:

@@ -49,6 +49,11 @@ class MISONet(NeuralNet):
         Anchors that will be generated, used by the ``tau`` schedule.
     gradient_clip : float or None, default=5.0
         Max gradient norm per optimizer step (``None`` disables clipping).
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"`` runs forward passes and losses under
+        ``torch.autocast(dtype=torch.bfloat16)`` (weights, optimizer states
+        and the MINE moving averages stay float32; no loss scaling is needed
+        with bf16). Mostly useful on GPUs with bf16 units.
     criterion : torch loss class, default=torch.nn.BCEWithLogitsLoss
         Adversarial criterion on discriminator logits.
     optimizer : torch optimizer class, default=torch.optim.Adam
@@ -59,7 +64,8 @@ class MISONet(NeuralNet):
     """
 
     def __init__(self, module, *, pretrain_epochs=5, n_minority=1, n_majority=1,
-                 n_anchors=0, gradient_clip=5.0, criterion=torch.nn.BCEWithLogitsLoss,
+                 n_anchors=0, gradient_clip=5.0, precision="float32",
+                 criterion=torch.nn.BCEWithLogitsLoss,
                  optimizer=torch.optim.Adam, train_split=None, torch_load_kwargs=None,
                  **kwargs):
         # Loading weights never unpickles arbitrary objects, whatever skorch's default.
@@ -72,6 +78,7 @@ class MISONet(NeuralNet):
         self.n_majority = n_majority
         self.n_anchors = n_anchors
         self.gradient_clip = gradient_clip
+        self.precision = precision
 
     # -- initialisation ---------------------------------------------------------
     def initialize_optimizer(self, triggered_directly=None):
@@ -168,16 +175,24 @@ class MISONet(NeuralNet):
     def train_step(self, batch, **fit_params):
         self._set_training(True)
         x_min, x_maj = unpack_data(batch)
-        x_min = x_min.to(self.device)
-        x_maj = x_maj.to(self.device)
+        x_min = x_min.to(self.device, non_blocking=True)
+        x_maj = x_maj.to(self.device, non_blocking=True)
         module = self.module_
-        if self.phase_ == PRETRAIN_AUTOENCODERS:
-            loss = self._pretrain_autoencoders_step(module, x_min, x_maj)
-        elif self.phase_ == PRETRAIN_MINE:
-            loss = self._mine_step(module, x_min, x_maj, pretraining=True)
-        else:
-            loss = self._adversarial_step(module, x_min, x_maj)
-        return {"loss": loss.detach(), "y_pred": None}
+        with self._autocast():
+            if self.phase_ == PRETRAIN_AUTOENCODERS:
+                loss = self._pretrain_autoencoders_step(module, x_min, x_maj)
+            elif self.phase_ == PRETRAIN_MINE:
+                loss = self._mine_step(module, x_min, x_maj, pretraining=True)
+            else:
+                loss = self._adversarial_step(module, x_min, x_maj)
+        return {"loss": loss.detach().float(), "y_pred": None}
+
+    def _autocast(self):
+        """bf16 autocast on the net's device when ``precision="bfloat16"``."""
+        if self.precision not in ("float32", "bfloat16"):
+            raise ValueError(f"precision must be 'float32' or 'bfloat16', got {self.precision!r}.")
+        return torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16,
+                              enabled=self.precision == "bfloat16")
 
     def _pretrain_autoencoders_step(self, module, x_min, x_maj):
         """Algorithm 1, line 2 (reconstruction through Qtilde)."""
@@ -258,7 +273,7 @@ class MISONet(NeuralNet):
         x_majority = torch.as_tensor(x_majority)
         module = self.module_
         module.eval()
-        with torch.no_grad():
+        with torch.no_grad(), self._autocast():
             z = torch.cat([
                 module.representations(x_minority[i:i + batch_size].to(self.device),
                                        x_majority[i:i + batch_size].to(self.device), tau)[3]
@@ -266,4 +281,5 @@ class MISONet(NeuralNet):
             anchors = [module.minority_decoder.generate(z[i:i + decode_batch_size],
                                                         **decode_options).cpu()
                        for i in range(0, len(z), decode_batch_size)]
-        return torch.cat(anchors).numpy()
+        anchors = torch.cat(anchors)
+        return (anchors.float() if anchors.is_floating_point() else anchors).numpy()

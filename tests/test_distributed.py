@@ -37,9 +37,11 @@ def test_grid_search_runs_on_a_dask_cluster(overlapping_binary):
             distributed.get_task_stream(client) as tasks:
         with parallel_backend("dask"):
             remote = _search().fit(X, y)
-        workers_used = {t["worker"] for t in tasks.data}
-    assert len(tasks.data) >= 8                 # 4 candidates x 2 folds, at least
-    assert workers_used                          # the fits ran on the cluster's workers
+        workers = set(cluster.scheduler_info["workers"])
+    # the task stream is complete once its context has closed
+    assert len(tasks.data) >= 8                  # 4 candidates x 2 folds, at least
+    assert {t["worker"] for t in tasks.data} <= workers
+    assert len(workers) == 2
     np.testing.assert_array_equal(remote.cv_results_["mean_test_score"],
                                   local.cv_results_["mean_test_score"])
     assert remote.best_params_ == local.best_params_

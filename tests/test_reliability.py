@@ -203,3 +203,25 @@ def test_no_unsafe_loading_anywhere_in_the_package():
         assert "trust_remote_code=True" not in source, path
         for call in re.findall(r"from_pretrained\([^)]*\)", source):
             assert "local_files_only=True" in call, f"{path}: {call}"
+
+
+@pytest.mark.parametrize("mode", ["dense", "text"])
+def test_bfloat16_autocast(mode, overlapping_binary, review_texts):
+    """precision="bfloat16" really runs the network in bf16 and still gives valid anchors."""
+    X, y = overlapping_binary if mode == "dense" else review_texts
+    params = dict(TINY if mode == "dense" else TINY_TEXT, random_state=0)
+    bf16 = MISOSampler(**params, precision="bfloat16")
+    out16 = bf16.fit_resample(X, y)
+    out32 = MISOSampler(**params).fit_resample(X, y)
+    assert len(out16[1]) == len(out32[1])
+    if mode == "dense":
+        assert out16[0].dtype == X.dtype and np.isfinite(out16[0]).all()
+        assert not np.array_equal(out16[0], out32[0])
+    else:
+        assert all(isinstance(t, str) and t.strip() for t in out16[0][len(X):])
+    # the trained net runs its layers in bf16 under its autocast context
+    net = bf16.nets_[next(iter(bf16.nets_))]
+    with net._autocast():
+        layer = next(m for m in net.module_.modules() if isinstance(m, torch.nn.Linear))
+        probe = layer(torch.ones(2, layer.in_features))
+    assert probe.dtype == torch.bfloat16

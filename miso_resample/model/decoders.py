@@ -151,7 +151,8 @@ class AutoregressiveDecoder(torch.nn.Module):
         logits, mask = output
         soft = torch.softmax(logits, dim=-1)
         view = soft.new_zeros(mask.shape[0], self.max_length, self.embedding.embedding_dim)
-        view[:, :mask.shape[1]][mask] = soft @ self.embedding.weight.detach()
+        expected = soft @ self.embedding.weight.detach()
+        view[:, :mask.shape[1]][mask] = expected.to(view.dtype)   # bf16 autocast: match
         return view
 
     def real_view(self, target):

@@ -1,0 +1,23 @@
+"""The GPU benchmark script runs end to end on the CPU in dry-run mode (issue #7)."""
+
+import importlib
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_gpu_script_dry_run(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    bench_gpu = importlib.import_module("bench_gpu")
+    rows = bench_gpu.main(["--dry-run", "--out", str(tmp_path)])
+    assert [(r["data"], r["n"]) for r in rows] == [("dense", 300), ("dense", 600),
+                                                     ("text", 200)]
+    for row in rows:
+        assert row["device"] == "cpu" and row["fit_resample_s"] > 0
+        assert row["pairs_per_s"] > 0 and row["cpu_pairs_per_s"] > 0
+        assert abs(row["speed_up"] - row["pairs_per_s"] / row["cpu_pairs_per_s"]) < 0.06
+    report = (tmp_path / "gpu_dry_run.md").read_text()
+    assert "DRY RUN" in report and "bench_gpu.py --dry-run" in report
+    assert (tmp_path / "gpu_dry_run.csv").read_text().count("\n") == 4
+    sys.modules.pop("bench_gpu", None)
