@@ -140,6 +140,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                 criterion=self._criterion(class_weight), optimizer=torch.optim.Adam,
                 lr=self.lr, max_epochs=self.max_epochs, batch_size=self.batch_size,
                 iterator_train__shuffle=True, train_split=None, device=device,
+                iterator_train__pin_memory=str(device).startswith("cuda"),
                 torch_load_kwargs={"weights_only": True},
                 callbacks=([ProgressBar()] if self.verbose else [])
                 + [copy.deepcopy(cb) for cb in (self.callbacks or [])],
