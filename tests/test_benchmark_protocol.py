@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import TunedThresholdClassifierCV
 
 from miso_resample.benchmark import METHODS, SETTINGS, evaluate_cell
-from miso_resample.benchmark.runner import format_table
+from miso_resample.benchmark.runner import format_table, gap_table
 
 
 @pytest.fixture
@@ -101,3 +101,47 @@ def test_text_backbone_cells(monkeypatch, review_texts):
     miso = evaluate_text_cell(texts, X, y, "textcnn", "miso", n_folds=3, device="cpu")
     # MISO's anchors balance each training fold (67 positive reviews -> 67 + 67 texts)
     assert all(n > 120 for n, _ in seen) and 0 <= miso["f1"] <= 100
+
+
+def _row(setting, method, f1, backbone="embedding", **extra):
+    return {"setting": setting, "backbone": backbone, "method": method, "f1": f1,
+            "f1_sd": 1.0, **extra}
+
+
+def test_gap_table_compares_miso_with_the_best_other_method():
+    rows = [_row("a", "none", 10.0), _row("a", "smote", 30.0), _row("a", "miso", 25.0),
+            _row("a", "miso+threshold", 33.5), _row("a", "cag", np.nan),
+            _row("b", "none", 5.0, backbone="textcnn"), _row("b", "miso", 9.0, "textcnn"),
+            _row("b", "ros", 50.0, "textcnn", error="ValueError: boom")]
+    lines = gap_table(rows).splitlines()
+    assert lines[2] == ("| a | embedding | smote 30.0±1.0 | 25.0±1.0 | -5.0 | 33.5±1.0 | "
+                        "+3.5 |")
+    # a failed cell is not a candidate; a missing MISO row shows as "-"
+    assert lines[3] == "| b | textcnn | none 5.0±1.0 | 9.0±1.0 | +4.0 | - | - |"
+    assert len(lines) == 4
+
+
+def test_runner_records_a_failing_cell_and_honours_skip(monkeypatch, tmp_path, review_texts):
+    from miso_resample.benchmark import runner
+
+    texts, labels = review_texts
+    monkeypatch.setattr(runner, "load_setting", lambda *a, **k: (
+        texts, (np.asarray(labels) == "neg").astype(int)))
+
+    def fake_cell(X, y, method, **kwargs):
+        if method == "ros":
+            raise ValueError("boom\nsecond line")
+        return {"f1": 0.5, "f1_sd": 0.1, "macro_f1": 0.6, "macro_f1_sd": 0.1,
+                "ds_before": 1.0, "ds_after": 1.0, "f1_ds": 0.5, "f1_non_ds": 0.5,
+                "seconds": 0.1}
+
+    monkeypatch.setattr(runner, "evaluate_cell", fake_cell)
+    rows = runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none", "ros", "smote"],
+                                out=tmp_path, verbose=0, figure=False,
+                                skip=("embedding/smote",))
+    assert [r["method"] for r in rows] == ["none", "ros"]
+    assert rows[1]["error"] == "ValueError: boom"
+    report = (tmp_path / "results.md").read_text()
+    assert "failed: ValueError: boom" in report and "Total wall time" in report
+    with pytest.raises(ValueError, match="textcnn-miso"):
+        runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none"], skip=("textcnn-miso",))

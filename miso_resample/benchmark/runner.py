@@ -57,6 +57,36 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+MISO_METHODS = ("miso", "miso+threshold")
+
+
+def gap_table(rows):
+    """Markdown: MISO (and MISO + threshold) against the best other method of each
+    (setting, backbone), by mean minority F1; gaps in points."""
+    lines = ["| setting | backbone | best other method | miso | gap | miso+threshold | gap |",
+             "|---|---|---|---|---|---|---|"]
+    groups = {}
+    for r in rows:
+        failed = isinstance(r.get("error"), str) and r["error"]
+        if not failed and np.isfinite(r.get("f1", np.nan)):
+            groups.setdefault((r["setting"], r.get("backbone", "embedding")), {})[
+                r["method"]] = r
+    for (setting, backbone), cells in groups.items():
+        others = {m: r for m, r in cells.items() if m not in MISO_METHODS}
+        if not others:
+            continue
+        best_name, best = max(others.items(), key=lambda item: item[1]["f1"])
+        line = f"| {setting} | {backbone} | {best_name} {_fmt(best['f1'], best['f1_sd'])} |"
+        for method in MISO_METHODS:
+            if method in cells:
+                f1 = cells[method]["f1"]
+                line += f" {_fmt(f1, cells[method]['f1_sd'])} | {f1 - best['f1']:+.1f} |"
+            else:
+                line += " - | - |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _figure(X, y, path, random_state, name, verbose):
     try:
         import matplotlib  # noqa: F401
@@ -95,7 +125,9 @@ def _write(out, rows, command, n_folds, random_state, total, done):
         f"seed {random_state}. F1 in %, mean±sd over folds. DS% = difficult share of the "
         "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
         "minority F1 on test samples with / without another class among their 5 nearest "
-        f"training samples. {status}\n\n" + format_table(rows) + "\n")
+        f"training samples. {status}\n\n" + format_table(rows) + "\n\n"
+        "MISO against the best other method of each setting and backbone (minority F1, "
+        "points):\n\n" + gap_table(rows) + "\n")
 
 
 def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max_majority=None,
