@@ -7,6 +7,8 @@ dtype containing a ``str``, or a single-column ``DataFrame`` of that kind.
 Everything else goes to dense mode (numeric matrices).
 """
 
+import numbers
+
 import numpy as np
 
 __all__ = ["is_text_input", "check_texts", "check_not_mixed", "check_label_types",
@@ -89,6 +91,10 @@ def check_texts(X):
             missing.append(i)
         else:
             not_str.append(i)
+    if not_str and all(isinstance(values[i], bytes) for i in not_str):
+        raise TypeError(
+            f"Text mode: X holds bytes, not str, at rows {_rows(not_str)}. Decode them "
+            "first, e.g. [b.decode('utf-8') for b in X].")
     if not_str:
         kinds = sorted({type(values[i]).__name__ for i in not_str})
         raise TypeError(
@@ -106,43 +112,77 @@ def check_texts(X):
     return values, TextContainer(X)
 
 
-def check_not_mixed(X):
-    """Reject an empty list and a several-column matrix holding strings.
+def _holds_words(column):
+    """True when a column holds a string that is not a number ("1.5" is a number)."""
+    for value in column:
+        if isinstance(value, str):
+            try:
+                float(value)
+            except ValueError:
+                return True
+    return False
 
-    Text mode takes one column of texts; dense mode takes numbers. A table that
-    mixes a text column with numeric ones fits neither, and would otherwise
-    fail deep inside the numeric conversion.
+
+def check_not_mixed(X):
+    """Reject an empty list and a several-column table that mixes text with numbers.
+
+    Text mode takes one column of texts; dense mode takes numbers (numeric
+    strings such as ``"1.5"`` included, as scikit-learn converts them). A table
+    with a column of words next to other columns fits neither, and would
+    otherwise fail deep inside the numeric conversion.
     """
     if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError("X is empty: nothing to resample.")
-    if _is_pandas(X, "DataFrame") and X.shape[1] > 1:
-        text_columns = [c for c in X.columns if is_text_input(X[c])]
-        if text_columns:
-            raise ValueError(
-                f"X mixes text columns {text_columns} with other columns. Pass a single "
-                "text column (text mode) or numeric columns only (dense mode).")
+    if _is_pandas(X, "DataFrame"):
+        if X.shape[1] > 1:
+            columns = [c for c in X.columns if X[c].dtype.kind in "OSU"
+                       or str(X[c].dtype) in ("string", "str", "category")]
+            worded = [c for c in columns if _holds_words(
+                X[c].cat.categories if str(X[c].dtype) == "category" else X[c])]
+            if worded:
+                raise ValueError(
+                    f"X mixes text columns {worded} with other columns. Pass a single "
+                    "text column (text mode) or numeric columns only (dense mode).")
+        return
     array = X if isinstance(X, np.ndarray) else (
-        np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) and X
+        np.asarray(X, dtype=object) if isinstance(X, (list, tuple))
         and isinstance(X[0], (list, tuple)) else None)
     if array is not None and array.ndim == 2 and array.shape[1] > 1 and array.dtype.kind in "OUS":
-        columns = [j for j in range(array.shape[1]) if is_text_input(array[:, j])]
+        columns = [j for j in range(array.shape[1]) if _holds_words(array[:, j])]
         if columns:
             raise ValueError(
                 f"X mixes text and numbers: columns {columns} of its {array.shape[1]} hold "
-                "strings. Pass a single text column (text mode) or a numeric matrix "
+                "words. Pass a single text column (text mode) or a numeric matrix "
                 "(dense mode).")
 
 
+def _label_kind(value):
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, numbers.Number):
+        return "number"
+    return type(value).__name__
+
+
 def check_label_types(y):
-    """Reject labels mixing types (e.g. ints and strings) with a clear message."""
+    """Reject missing labels and labels mixing types (e.g. ints and strings) clearly."""
     values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y, dtype=object) \
         if isinstance(y, (list, tuple)) else y
-    if isinstance(values, np.ndarray) and values.dtype.kind == "O" and values.ndim == 1:
-        kinds = {("str" if isinstance(v, str) else "number" if isinstance(
-            v, (int, float, np.number)) else type(v).__name__) for v in values}
-        if len(kinds) > 1:
-            raise ValueError(f"y mixes label types ({', '.join(sorted(kinds))}); use one "
-                             "type for all class labels.")
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "O":
+        return
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values.ravel()
+    if values.ndim != 1:
+        return
+    missing = [i for i, v in enumerate(values) if _is_missing(v)]
+    if missing:
+        raise ValueError(f"y has missing labels (None/NaN) at rows {_rows(missing)}.")
+    kinds = {_label_kind(v) for v in values}
+    if len(kinds) > 1:
+        raise ValueError(f"y mixes label types ({', '.join(sorted(kinds))}); use one "
+                         "type for all class labels.")
 
 
 def _rows(indices, limit=10):

@@ -137,7 +137,8 @@ class MISOSampler(BaseOverSampler):
     precision : {"float32", "bfloat16"}, default="float32"
         ``"bfloat16"`` trains and generates under bf16 autocast (weights and
         optimizer states stay float32): faster on GPUs with bf16 units, and
-        anchors are returned in the input's dtype either way.
+        anchors are returned in the input's dtype either way, but dense
+        anchors then carry bf16 precision (about 3 significant digits).
 
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (checkpointing, logging, LR schedules, ...)
@@ -322,9 +323,10 @@ class MISOSampler(BaseOverSampler):
         y_resampled : same container as ``y``
             ``y`` followed by the anchors' labels.
         """
-        check_not_mixed(X)
-        check_label_types(y)
+        self._forget_fit()          # a refit (even in the other mode) starts clean
         try:
+            check_not_mixed(X)
+            check_label_types(y)
             if is_text_input(X):
                 return self._fit_resample_text(X, y)
             return super().fit_resample(X, y, **params)
@@ -344,6 +346,7 @@ class MISOSampler(BaseOverSampler):
 
         Use :meth:`fit_resample`; this exists for API compatibility.
         """
+        self._forget_fit()
         check_not_mixed(X)
         check_label_types(y)
         if is_text_input(X):

@@ -19,6 +19,8 @@ epoch of Algorithm 1: ``pretrain_epochs`` of auto-encoder pre-training,
 the adversarial main loop.
 """
 
+import contextlib
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -71,7 +73,8 @@ class MISONet(NeuralNet):
         # Loading weights never unpickles arbitrary objects, whatever skorch's default.
         super().__init__(module, criterion=criterion, optimizer=optimizer,
                          train_split=train_split,
-                         torch_load_kwargs=torch_load_kwargs or {"weights_only": True},
+                         torch_load_kwargs=({"weights_only": True} if torch_load_kwargs is None
+                                            else torch_load_kwargs),
                          **kwargs)
         self.pretrain_epochs = pretrain_epochs
         self.n_minority = n_minority
@@ -189,10 +192,12 @@ class MISONet(NeuralNet):
 
     def _autocast(self):
         """bf16 autocast on the net's device when ``precision="bfloat16"``."""
-        if self.precision not in ("float32", "bfloat16"):
+        if self.precision == "float32":
+            return contextlib.nullcontext()
+        if self.precision != "bfloat16":
             raise ValueError(f"precision must be 'float32' or 'bfloat16', got {self.precision!r}.")
-        return torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16,
-                              enabled=self.precision == "bfloat16")
+        device_type = torch.device(self.device or "cpu").type
+        return torch.autocast(device_type=device_type, dtype=torch.bfloat16)
 
     def _pretrain_autoencoders_step(self, module, x_min, x_maj):
         """Algorithm 1, line 2 (reconstruction through Qtilde)."""

@@ -8,7 +8,9 @@ from sklearn.datasets import make_classification
 # Two CPU cores: keep torch from oversubscribing them.
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
-TINY = dict(max_epochs=2, pretrain_epochs=1, batch_size=32, latent_dim=8, hidden_dim=16,
+# device="cpu": exact-equality tests must not depend on CUDA kernels when a GPU is present.
+TINY = dict(device="cpu", max_epochs=2, pretrain_epochs=1, batch_size=32, latent_dim=8,
+            hidden_dim=16,
             n_heads=2, lr=1e-3)
 
 

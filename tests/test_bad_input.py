@@ -14,11 +14,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import pytest
+import skorch
 from scipy import sparse
 
 from miso_resample import MISOSampler
 from miso_resample.classifiers import TextCNNClassifier, TextRNNClassifier
 from miso_resample.embeddings import TransformerEmbedder
+from miso_resample.net import MISONet
 
 from .conftest import TINY, TINY_TEXT, class_counts
 
@@ -87,10 +89,11 @@ def string_labels_kept(out, X, y):
 
 
 def frame_index_kept(out, X, y):
-    """accepted: DataFrame out, original rows and index first"""
+    """accepted: DataFrame and Series out (imbalanced-learn's containers), originals first"""
     balanced(out, X, y)
-    assert list(out[0].index[:len(X)]) == list(X.index) or isinstance(out[0], pd.DataFrame)
+    assert isinstance(out[0], pd.DataFrame) and list(out[0].columns) == list(X.columns)
     np.testing.assert_array_equal(out[0].to_numpy()[:len(X)], X.to_numpy())
+    assert isinstance(out[1], pd.Series) and len(out[1]) == len(out[0])
 
 
 @dataclass
@@ -160,6 +163,16 @@ CASES = [
          "mixes label types"),
     Case("dense-pandas-non-default-index", dense_sampler, _frame,
          pd.Series(Y_D, index=_frame.index), check=frame_index_kept),
+    Case("dense-missing-string-label", dense_sampler, X_D,
+         np.array(["a" if v == 0 else None for v in Y_D], dtype=object), ValueError,
+         "missing labels"),
+    Case("dense-categorical-labels", dense_sampler, X_D,
+         pd.Series(pd.Categorical(np.where(Y_D == 1, "spam", "ham"))),
+         check=string_labels_kept),
+    Case("dense-numeric-strings-accepted", dense_sampler, X_D.round(3).astype(str), Y_D,
+         check=balanced),
+    Case("dense-invalid-precision", lambda: dense_sampler(precision="fp8"), X_D, Y_D,
+         ValueError, "precision"),
     Case("dense-invalid-device", lambda: dense_sampler(device="tpu"), X_D, Y_D, ValueError,
          "got 'tpu'"),
     Case("dense-cuda-without-gpu", lambda: dense_sampler(device="cuda:7"), X_D, Y_D,
@@ -185,7 +198,10 @@ CASES = [
          r"whitespace-only texts at rows \[44\]"),
     Case("text-non-string-objects", text_sampler, _with(T, [2], 3.5), Y_T, TypeError,
          "non-string entries"),
-    Case("text-bytes", text_sampler, _with(T, [1], b"bytes"), Y_T, TypeError, "bytes"),
+    Case("text-bytes", text_sampler, _with(T, [1], b"bytes"), Y_T, TypeError,
+         r"bytes, not str, at rows \[1\]"),
+    Case("text-all-bytes-array", text_sampler, np.array([t.encode() for t in T]), Y_T,
+         TypeError, "bytes, not str"),
     Case("text-nan-labels", text_sampler, T, np.where(Y_T == "neg", np.nan, 0.0),
          ValueError, "NaN"),
     Case("text-continuous-target", text_sampler, T, np.linspace(0, 1, len(T)), ValueError,
@@ -255,8 +271,14 @@ def test_bad_input(case, request):
         args = []
     method = getattr(estimator, case.call)
     if case.error is not None:
-        with pytest.raises(case.error, match=case.match):
-            method(*args)
+        def no_training(*a, **k):
+            raise AssertionError("training started before the input was rejected")
+
+        with pytest.MonkeyPatch.context() as patch:   # errors come before any training
+            patch.setattr(MISONet, "fit", no_training)
+            patch.setattr(skorch.NeuralNetClassifier, "fit", no_training)
+            with pytest.raises(case.error, match=case.match):
+                method(*args)
     else:
         case.check(method(*args), case.X, case.y)
     _assert_unchanged(before, (case.X, case.y))

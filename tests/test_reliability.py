@@ -10,6 +10,9 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
 import miso_resample
@@ -20,7 +23,7 @@ from miso_resample.net import MISONet, TrainingDivergedError
 
 from .conftest import TINY, TINY_TEXT
 
-FAST_CLF = dict(max_epochs=2, batch_size=16, embeddings=None, max_length=16, random_state=0)
+FAST_CLF = dict(device="cpu", max_epochs=2, batch_size=16, embeddings=None, max_length=16, random_state=0)
 
 
 class InterruptAt(Callback):
@@ -34,8 +37,11 @@ class InterruptAt(Callback):
             raise KeyboardInterrupt
 
 
-def _fitted_attributes(est):
-    return sorted(n for n in vars(est) if n.endswith("_") and not n.startswith("__"))
+def _assert_as_if_never_fitted(sampler):
+    with pytest.raises(NotFittedError):
+        check_is_fitted(sampler)
+    fresh = clone(sampler)
+    assert vars(sampler).keys() == vars(fresh).keys()     # nets_, mode_, _class_prefix: gone
 
 
 @pytest.mark.parametrize("mode", ["dense", "text"])
@@ -43,19 +49,21 @@ def test_keyboard_interrupt_leaves_the_sampler_unfitted_and_the_next_fit_clean(
         mode, overlapping_binary, review_texts):
     X, y = overlapping_binary if mode == "dense" else review_texts
     params = dict(TINY if mode == "dense" else TINY_TEXT, random_state=0)
-    sampler = MISOSampler(**params, callbacks=[InterruptAt(2)])
+    sampler = MISOSampler(**params)
+    expected = sampler.fit_resample(X, y)             # a first, successful fit
+    assert hasattr(sampler, "nets_")
+    sampler.set_params(callbacks=[InterruptAt(2)])
     np_state, torch_state = np.random.get_state()[1].copy(), torch.get_rng_state()
     with pytest.raises(KeyboardInterrupt, match="interrupted"):
         sampler.fit_resample(X, y)
-    assert _fitted_attributes(sampler) == []          # no half-fitted state
+    _assert_as_if_never_fitted(sampler)               # no half-fitted, no stale state
     np.testing.assert_array_equal(np.random.get_state()[1], np_state)
     assert torch.equal(torch.get_rng_state(), torch_state)
-    # the next call starts clean: same result as a sampler that was never interrupted
+    # the next call starts clean: the same result as the uninterrupted fit
     sampler.set_params(callbacks=None)
     again = sampler.fit_resample(X, y)
-    fresh = MISOSampler(**params).fit_resample(X, y)
-    assert list(np.asarray(again[0]).ravel()) == list(np.asarray(fresh[0]).ravel())
-    assert set(sampler.nets_) == set(np.unique(y)) - {max(set(y), key=list(y).count)}
+    assert list(np.asarray(again[0]).ravel()) == list(np.asarray(expected[0]).ravel())
+    assert list(sampler.nets_) == list(set(np.asarray(y)) - {max(set(y), key=list(y).count)})
 
 
 @pytest.mark.parametrize("cls", [TextCNNClassifier, TextRNNClassifier])
@@ -72,10 +80,24 @@ def test_classifier_interrupt_follows_skorch(cls, review_texts):
 
 def test_divergence_stops_with_a_clear_error_and_no_fitted_state(overlapping_binary):
     X, y = overlapping_binary
-    sampler = MISOSampler(**{**TINY, "lr": 1e12, "max_epochs": 4}, random_state=0)
+    sampler = MISOSampler(**TINY, random_state=0)
+    sampler.fit_resample(X, y)
+    sampler.set_params(lr=1e12, max_epochs=4)
     with pytest.raises(TrainingDivergedError, match="Lower `lr`"):
         sampler.fit_resample(X, y)
-    assert _fitted_attributes(sampler) == []
+    _assert_as_if_never_fitted(sampler)
+
+
+def test_a_refit_in_the_other_mode_leaves_no_stale_attributes(overlapping_binary,
+                                                              review_texts):
+    sampler = MISOSampler(**TINY_TEXT, random_state=0)
+    sampler.fit_resample(*review_texts)
+    assert hasattr(sampler, "vocabulary_")
+    sampler.fit_resample(*overlapping_binary)
+    assert sampler.mode_ == "dense" and not hasattr(sampler, "vocabulary_")
+    with pytest.raises(ValueError, match="1d array"):
+        sampler.fit_resample(overlapping_binary[0], np.c_[overlapping_binary[1]] * [1, 2])
+    _assert_as_if_never_fitted(sampler)
 
 
 def test_non_finite_anchors_are_never_returned(overlapping_binary, monkeypatch):
@@ -210,18 +232,25 @@ def test_bfloat16_autocast(mode, overlapping_binary, review_texts):
     """precision="bfloat16" really runs the network in bf16 and still gives valid anchors."""
     X, y = overlapping_binary if mode == "dense" else review_texts
     params = dict(TINY if mode == "dense" else TINY_TEXT, random_state=0)
-    bf16 = MISOSampler(**params, precision="bfloat16")
+    seen = set()
+
+    class RecordDtypes(Callback):
+        """Records the output dtype of the encoder's first Linear layer during training."""
+
+        def on_train_begin(self, net, **kwargs):
+            layer = next(m for m in net.module_.encoder.modules()
+                         if isinstance(m, torch.nn.Linear))
+            layer.register_forward_hook(lambda module, inputs, out: seen.add(out.dtype))
+
+    bf16 = MISOSampler(**params, precision="bfloat16", callbacks=[RecordDtypes()])
     out16 = bf16.fit_resample(X, y)
     out32 = MISOSampler(**params).fit_resample(X, y)
+    assert seen == {torch.bfloat16}                   # every training forward pass in bf16
     assert len(out16[1]) == len(out32[1])
     if mode == "dense":
         assert out16[0].dtype == X.dtype and np.isfinite(out16[0]).all()
         assert not np.array_equal(out16[0], out32[0])
     else:
         assert all(isinstance(t, str) and t.strip() for t in out16[0][len(X):])
-    # the trained net runs its layers in bf16 under its autocast context
     net = bf16.nets_[next(iter(bf16.nets_))]
-    with net._autocast():
-        layer = next(m for m in net.module_.modules() if isinstance(m, torch.nn.Linear))
-        probe = layer(torch.ones(2, layer.in_features))
-    assert probe.dtype == torch.bfloat16
+    assert all(p.dtype == torch.float32 for p in net.module_.parameters())
