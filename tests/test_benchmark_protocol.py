@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import TunedThresholdClassifierCV
 
 from miso_resample.benchmark import METHODS, SETTINGS, evaluate_cell
-from miso_resample.benchmark.runner import format_table, gap_table
+from miso_resample.benchmark.runner import format_table, gap_table, wide_table
 
 
 @pytest.fixture
@@ -145,3 +145,11 @@ def test_runner_records_a_failing_cell_and_honours_skip(monkeypatch, tmp_path, r
     assert "failed: ValueError: boom" in report and "Total wall time" in report
     with pytest.raises(ValueError, match="textcnn-miso"):
         runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none"], skip=("textcnn-miso",))
+
+
+def test_wide_table_has_one_line_per_setting_and_backbone():
+    rows = [_row("a", "none", 10.0), _row("a", "miso", 25.04),
+            _row("a", "none", 5.0, "textcnn"), _row("a", "miso", 1.0, "textcnn", error="X: y")]
+    assert wide_table(rows).splitlines() == [
+        "| setting | backbone | none | miso |", "|---|---|---|---|",
+        "| a | embedding | 10.0 | 25.0 |", "| a | textcnn | 5.0 | failed |"]

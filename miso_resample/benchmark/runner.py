@@ -87,6 +87,24 @@ def gap_table(rows):
     return "\n".join(lines)
 
 
+def wide_table(rows):
+    """Markdown: one line per (setting, backbone), one column per method (minority F1)."""
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    lines = ["| setting | backbone | " + " | ".join(methods) + " |",
+             "|---|---|" + "---|" * len(methods)]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["setting"], r.get("backbone", "embedding")), {})[r["method"]] = r
+    for (setting, backbone), cells in groups.items():
+        values = []
+        for method in methods:
+            r = cells.get(method)
+            failed = r is not None and isinstance(r.get("error"), str) and r["error"]
+            values.append("-" if r is None else "failed" if failed else _fmt(r["f1"]))
+        lines.append(f"| {setting} | {backbone} | " + " | ".join(values) + " |")
+    return "\n".join(lines)
+
+
 def _figure(X, y, path, random_state, name, verbose):
     try:
         import matplotlib  # noqa: F401
@@ -126,6 +144,7 @@ def _write(out, rows, command, n_folds, random_state, total, done):
         "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
         "minority F1 on test samples with / without another class among their 5 nearest "
         f"training samples. {status}\n\n" + format_table(rows) + "\n\n"
+        "Minority F1 at a glance:\n\n" + wide_table(rows) + "\n\n"
         "MISO against the best other method of each setting and backbone (minority F1, "
         "points):\n\n" + gap_table(rows) + "\n")
 
