@@ -93,9 +93,16 @@ def main(argv=None):
     parser.add_argument("--name", default="scaling")
     args = parser.parse_args(argv)
 
-    rows = with_ratios([run_in_fresh_process(run_one, mode, n, args)
-                        for mode in args.modes for n in args.sizes])
-    report = write_results(
+    rows = []
+    for mode in args.modes:
+        for n in args.sizes:
+            rows = with_ratios(rows + [run_in_fresh_process(run_one, mode, n, args)])
+            report = _write(args, argv, rows)     # after every run: partial results survive
+    print(report)
+
+
+def _write(args, argv, rows):
+    return write_results(
         args.out, args.name, rows, title="MISOSampler: cost against n",
         command=command_line("bench_scaling.py", argv), threads=args.threads,
         description=(
@@ -108,7 +115,6 @@ def main(argv=None):
             "epoch grows linearly with n; the SFM and the MINE marginals work within "
             "minibatches; the difficult-sample search queries the minority rows against "
             "a `NearestNeighbors` index."))
-    print(report)
 
 
 if __name__ == "__main__":
