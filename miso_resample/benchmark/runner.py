@@ -38,12 +38,17 @@ def _fmt(value, sd=None):
     return f"{value:.1f}±{sd:.1f}" if sd is not None and np.isfinite(sd) else f"{value:.1f}"
 
 
+def _failed(row):
+    """True for a cell recorded with an error (NaN or empty when read back from CSV)."""
+    return isinstance(row.get("error"), str) and bool(row["error"])
+
+
 def format_table(rows):
     """Markdown table: F1 of the minority class and macro-F1 (mean±sd over folds, %)."""
     lines = ["| setting | backbone | method | minority F1 | macro-F1 | DS% before → after | "
              "F1 DS / non-DS | s |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        if r.get("error"):
+        if _failed(r):
             lines.append(f"| {r['setting']} | {r.get('backbone', 'embedding')} | "
                          f"{r['method']} | failed: {r['error']} | | | | "
                          f"{r['seconds']:.0f} |")
@@ -67,8 +72,7 @@ def gap_table(rows):
              "|---|---|---|---|---|---|---|"]
     groups = {}
     for r in rows:
-        failed = isinstance(r.get("error"), str) and r["error"]
-        if not failed and np.isfinite(r.get("f1", np.nan)):
+        if not _failed(r) and np.isfinite(r.get("f1", np.nan)):
             groups.setdefault((r["setting"], r.get("backbone", "embedding")), {})[
                 r["method"]] = r
     for (setting, backbone), cells in groups.items():
@@ -99,8 +103,7 @@ def wide_table(rows):
         values = []
         for method in methods:
             r = cells.get(method)
-            failed = r is not None and isinstance(r.get("error"), str) and r["error"]
-            values.append("-" if r is None else "failed" if failed else _fmt(r["f1"]))
+            values.append("-" if r is None else "failed" if _failed(r) else _fmt(r["f1"]))
         lines.append(f"| {setting} | {backbone} | " + " | ".join(values) + " |")
     return "\n".join(lines)
 
