@@ -16,14 +16,13 @@ Results go to ``benchmarks/results/classifiers.{md,csv}``.
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import command_line, write_results  # noqa: E402
+
+from miso_resample.benchmark.report import command_line, write_report
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -70,7 +69,7 @@ def main(argv=None):
                      "macro_f1_pct": round(100 * f1, 1)})
         print(rows[-1], flush=True)
 
-    print(write_results(
+    print(write_report(
         args.out, "classifiers", rows,
         title="TransformerEmbedder throughput, TextCNN / TextRNN training time",
         command=command_line("bench_classifiers.py", argv), threads=args.threads,

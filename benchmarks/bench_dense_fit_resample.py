@@ -18,27 +18,14 @@ Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
-import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PeakMemory, command_line, run_in_fresh_process, write_results  # noqa: E402
+from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
+from miso_resample.benchmark.report import command_line, write_report
+from miso_resample.benchmark.synthetic import make_embedding_like
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def make_data(n_samples, n_features, minority, seed=0):
-    from sklearn.datasets import make_classification
-
-    latent, y = make_classification(
-        n_samples=n_samples, n_features=32, n_informative=16, n_redundant=0,
-        weights=[1 - minority, minority], class_sep=0.8, flip_y=0, random_state=seed)
-    rng = np.random.RandomState(seed)
-    projection = np.linalg.qr(rng.normal(size=(n_features, 32)))[0].T
-    X = latent @ projection + 0.05 * rng.normal(size=(n_samples, n_features))
-    return X.astype(np.float32), y
 
 
 def build_sampler(method, strategy, seed):
@@ -57,7 +44,7 @@ def run_one(method, strategy, args, queue):
     from miso_resample.difficulty import difficult_share, find_difficult_samples
 
     torch.set_num_threads(args.threads)
-    X, y = make_data(args.n_samples, args.n_features, args.minority)
+    X, y = make_embedding_like(args.n_samples, args.n_features, args.minority)
     sampler = build_sampler(method, strategy, args.seed)
     with PeakMemory() as mem:
         X_res, y_res = sampler.fit_resample(X, y)
@@ -98,7 +85,7 @@ def main(argv=None):
         for method in args.methods:
             rows.append(run_in_fresh_process(run_one, method, strategy, args))
 
-    report = write_results(
+    report = write_report(
         args.out, "dense_fit_resample", rows,
         title=f"fit_resample on {args.n_samples} x {args.n_features} float32 rows, "
               f"{args.minority:.0%} minority",

@@ -19,15 +19,14 @@ suite, so the script cannot rot on machines without a GPU).
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import command_line, write_results  # noqa: E402
-from bench_dense_fit_resample import make_data  # noqa: E402
+
+from miso_resample.benchmark.report import command_line, write_report
+from miso_resample.benchmark.synthetic import make_embedding_like
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -64,7 +63,7 @@ def _throughput(sampler):
 def measure(kind, n, args):
     import torch
 
-    data = (make_data(n, 384, args.minority, seed=args.seed) if kind == "dense"
+    data = (make_embedding_like(n, 384, args.minority, random_state=args.seed) if kind == "dense"
             else synthetic_texts(n, args.minority, seed=args.seed))
     X, y = data
     if args.device.startswith("cuda"):
@@ -125,7 +124,7 @@ def main(argv=None):
     import torch
 
     name = "gpu_dry_run" if args.dry_run else f"gpu_{args.precision}"
-    report = write_results(
+    report = write_report(
         args.out, name, rows, title="MISOSampler on a GPU: throughput and speed-up over CPU",
         command=command_line("bench_gpu.py", argv), threads=torch.get_num_threads(),
         description=(

@@ -14,14 +14,13 @@ near 2.0 for doubling n; the target is 2.3 or less, and under 4 GB for the
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PeakMemory, command_line, run_in_fresh_process, write_results  # noqa: E402
-from bench_dense_fit_resample import make_data  # noqa: E402
+from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
+from miso_resample.benchmark.report import command_line, write_report
+from miso_resample.benchmark.synthetic import make_embedding_like
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -54,7 +53,7 @@ def run_one(mode, n_samples, args, queue):
 
     torch.set_num_threads(args.threads)
     if mode == "dense":
-        X, y = make_data(n_samples, 384, args.minority, seed=args.seed)
+        X, y = make_embedding_like(n_samples, 384, args.minority, random_state=args.seed)
     else:
         X, y = text_data(n_samples, args.minority, seed=args.seed)
     sampler = MISOSampler(random_state=args.seed, device="cpu", max_length=64)
@@ -102,7 +101,7 @@ def main(argv=None):
 
 
 def _write(args, argv, rows):
-    return write_results(
+    return write_report(
         args.out, args.name, rows, title="MISOSampler: cost against n",
         command=command_line("bench_scaling.py", argv), threads=args.threads,
         description=(

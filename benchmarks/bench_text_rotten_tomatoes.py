@@ -22,14 +22,13 @@ anchors with their sources to ``text_rotten_tomatoes_anchors.md``.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (PeakMemory, command_line, distinct_n, minilm_embed,  # noqa: E402
-                     run_in_fresh_process, write_results)
+from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
+from miso_resample.benchmark.report import command_line, write_report
+from miso_resample.metrics import distinct_n
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -94,15 +93,18 @@ def main(argv=None):
     print(f"{len(texts)} texts, {int(y.sum())} rotten", flush=True)
     runs = [run_in_fresh_process(run_one, method, args, echo=False) for method in args.methods]
 
-    from miso_resample.text import TextVocabulary
+    from miso_resample._core.vocabulary import TextVocabulary
+
+    from miso_resample.embeddings import TransformerEmbedder
 
     words = TextVocabulary().fit(texts).words
-    emb_orig = minilm_embed(texts)
+    embed = TransformerEmbedder(device="cpu").fit().transform
+    emb_orig = embed(texts)
     originals = set(texts)
     rows = []
     for run in runs:
         gen = run["generated"]
-        before, after_all, after_orig = difficult_shares(emb_orig, y, minilm_embed(gen))
+        before, after_all, after_orig = difficult_shares(emb_orig, y, embed(gen))
         rows.append({
             "method": run["method"],
             "fit_resample_s": round(run["seconds"], 1),
@@ -124,7 +126,7 @@ def main(argv=None):
                     "distinct_2": round(distinct_n(minority_texts, 2, words), 3)})
 
     command = command_line("bench_text_rotten_tomatoes.py", argv)
-    report = write_results(
+    report = write_report(
         args.out, "text_rotten_tomatoes", rows,
         title=f"MISO on Rotten Tomatoes text: rotten at {args.ratio:.0%} of fresh "
               f"({len(texts)} texts, {int(y.sum())} rotten)",

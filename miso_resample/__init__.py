@@ -4,7 +4,8 @@ Public names:
 
 * :class:`MISOSampler` -- the imbalanced-learn over-sampler;
 * :func:`find_difficult_samples` -- difficult minority samples (section 7.1);
-* :func:`estimate_mutual_information` -- a MINE estimate of I(x; z) in nats.
+* :func:`estimate_mutual_information` -- a MINE estimate of I(x; z) in nats;
+* :class:`TrainingDivergedError` -- raised when a MISO loss becomes NaN or infinite.
 
 Submodules: :mod:`miso_resample.datasets` (corpora and the imbalance protocol),
 :mod:`miso_resample.embeddings` (``TransformerEmbedder``),
@@ -12,11 +13,12 @@ Submodules: :mod:`miso_resample.datasets` (corpora and the imbalance protocol),
 command (:mod:`miso_resample.cli`).
 """
 
+from ._core.net import TrainingDivergedError
 from ._sampler import MISOSampler
 from .difficulty import find_difficult_samples
-from .mine import estimate_mutual_information
+from .model.mine import estimate_mutual_information
 
 __version__ = "0.1.0"
 
 __all__ = ["MISOSampler", "find_difficult_samples", "estimate_mutual_information",
-           "__version__"]
+           "TrainingDivergedError", "__version__"]

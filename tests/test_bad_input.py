@@ -20,11 +20,11 @@ from scipy import sparse
 from miso_resample import MISOSampler
 from miso_resample.classifiers import TextCNNClassifier, TextRNNClassifier
 from miso_resample.embeddings import TransformerEmbedder
-from miso_resample.net import MISONet
+from miso_resample._core.net import MISONet
 
 from .conftest import TINY, TINY_TEXT, class_counts
 
-TINY_CLF = dict(max_epochs=1, batch_size=16, embeddings=None, max_length=16)
+TINY_CLF = dict(max_epochs=1, batch_size=16, word_vectors=None, max_length=16)
 
 
 def _dense(n_major=60, n_minor=12, n_features=4, seed=0):

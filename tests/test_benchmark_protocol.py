@@ -1,13 +1,18 @@
-"""The benchmark harness: cells run on the training folds only, metrics are sane."""
+"""The benchmark harness: training folds only, repeats, device plumbing, resume, tables."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import TunedThresholdClassifierCV
 
-from miso_resample.benchmark import METHODS, SETTINGS, evaluate_cell
-from miso_resample.benchmark.runner import format_table, gap_table, wide_table
+from miso_resample import MISOSampler
+from miso_resample.benchmark import (METHODS, SETTINGS, evaluate_cell, evaluate_fold,
+                                     fold_splits, make_sampler)
+from miso_resample.benchmark.tables import gap_table, means_table, summarize
+
+from .conftest import TINY
 
 
 @pytest.fixture
@@ -32,47 +37,91 @@ def _record_fits(monkeypatch, cls):
 def test_class_weights_fit_on_training_folds_only(monkeypatch, embeddings):
     X, y = embeddings
     seen = _record_fits(monkeypatch, LogisticRegression)
-    result = evaluate_cell(X, y, "balanced", n_folds=5)
+    records = evaluate_cell("embedding", "balanced", None, X, y, n_folds=5)
     assert [n for n, _ in seen] == [240] * 5              # 4/5 of 300 rows, never more
     assert {w for _, w in seen} == {"balanced"}
-    assert 0 <= result["f1"] <= 100 and result["f1_sd"] >= 0
+    assert [r["fold"] for r in records] == [0, 1, 2, 3, 4]
+    assert all(0 <= r["f1"] <= 100 for r in records)
 
 
 def test_tuned_threshold_wraps_the_pipeline_inside_training_folds(monkeypatch, embeddings):
     X, y = embeddings
     seen = _record_fits(monkeypatch, TunedThresholdClassifierCV)
     inner = _record_fits(monkeypatch, LogisticRegression)
-    result = evaluate_cell(X, y, "threshold", n_folds=5)
+    records = evaluate_cell("embedding", "threshold", None, X, y, n_folds=5)
     assert [n for n, _ in seen] == [240] * 5
     # the inner cross-validation (3 folds of the 240 training rows) plus the refit
     assert max(n for n, _ in inner) == 240 and min(n for n, _ in inner) == 160
-    assert np.isnan(result["ds_after"]) and 0 <= result["f1"] <= 100
+    assert all(np.isnan(r["ds_after"]) for r in records)
 
 
-def test_tuned_threshold_raises_minority_recall_over_plain_logistic_regression():
+def test_tuned_threshold_raises_minority_f1_over_plain_logistic_regression():
     X, y = make_classification(n_samples=600, n_features=8, weights=[0.95, 0.05],
                                class_sep=0.6, flip_y=0, random_state=3)
-    plain = evaluate_cell(X, y, "none", n_folds=3)
-    tuned = evaluate_cell(X, y, "threshold", n_folds=3)
-    assert tuned["f1"] > plain["f1"]
+    plain = np.mean([r["f1"] for r in evaluate_cell("embedding", "none", None, X, y,
+                                                    n_folds=3)])
+    tuned = np.mean([r["f1"] for r in evaluate_cell("embedding", "threshold", None, X, y,
+                                                    n_folds=3)])
+    assert tuned > plain
 
 
-def test_resampling_methods_report_difficult_shares(embeddings):
+def test_resampling_reports_difficult_shares_and_anchor_metrics(embeddings):
     X, y = embeddings
-    ros = evaluate_cell(X, y, "ros", n_folds=3)
-    none = evaluate_cell(X, y, "none", n_folds=3)
-    assert none["ds_before"] == none["ds_after"]            # nothing added
-    assert ros["ds_after"] <= ros["ds_before"]              # copies surround originals
-    table = format_table([{"setting": "s", "method": "ros", **ros}])
-    assert "| s | embedding | ros |" in table and "±" in table
+    ros = evaluate_cell("embedding", "ros", None, X, y, n_folds=3)
+    none = evaluate_cell("embedding", "none", None, X, y, n_folds=3)
+    assert all(r["ds_before"] == r["ds_after"] for r in none)      # nothing added
+    assert all(r["ds_after"] <= r["ds_before"] for r in ros)       # copies surround originals
+    # random copies: as far out as their sources, their own nearest neighbour, duplicated
+    assert all(r["anchor_shrinkage"] == pytest.approx(100.0) for r in ros)
+    assert all(r["anchor_own_source_nearest"] == 100.0 for r in ros)
+    assert all(r["anchor_duplicate_rate"] > 90 for r in ros)
+    assert not any(k.startswith("anchor_") for k in none[0])
 
 
-def test_registry_names():
+def test_repeated_folds_use_a_fixed_seed_per_repeat():
+    y = np.array([0] * 40 + [1] * 10)
+    first = list(fold_splits(y, n_folds=5, repeats=2, random_state=7))
+    again = list(fold_splits(y, n_folds=5, repeats=2, random_state=7))
+    assert [(r, f) for r, f, _, _ in first] == [(r, f) for r in range(2) for f in range(5)]
+    for (_, _, a, b), (_, _, c, d) in zip(first, again):
+        np.testing.assert_array_equal(a, c) and np.testing.assert_array_equal(b, d)
+    # repeat 1 of seed 7 is repeat 0 of seed 8, and differs from repeat 0 of seed 7
+    shifted = list(fold_splits(y, n_folds=5, repeats=1, random_state=8))
+    np.testing.assert_array_equal(first[5][3], shifted[0][3])
+    assert not np.array_equal(first[0][3], first[5][3])
+    for _, _, train, test in first[:5]:                            # stratified
+        assert y[test].sum() == 2 and len(set(train) & set(test)) == 0
+
+
+def test_harness_samplers_carry_the_device_and_neighbours(monkeypatch, embeddings):
+    sampler = make_sampler("miso", {"use_mi": False}, random_state=3, device="cpu",
+                           k_neighbors=3)
+    assert (sampler.device, sampler.k_neighbors, sampler.use_mi) == ("cpu", 3, False)
+    assert make_sampler("smote", k_neighbors=4).k_neighbors == 4
+    assert make_sampler("adasyn", k_neighbors=4).n_neighbors == 4
+    seen = []
+    original = MISOSampler.fit_resample
+
+    def fit_resample(self, X, y, **kwargs):
+        seen.append((self.device, self.k_neighbors))
+        return original(self.set_params(**{k: v for k, v in TINY.items() if k != "device"}),
+                        X, y)
+
+    monkeypatch.setattr(MISOSampler, "fit_resample", fit_resample)
+    X, y = embeddings
+    train, test = np.arange(0, 300, 2), np.arange(1, 300, 2)
+    evaluate_fold("embedding", "miso", None, X, y, train, test, device="cpu", k_neighbors=3)
+    assert seen == [("cpu", 3)]
+
+
+def test_registry():
     assert {"none", "ros", "smote", "adasyn", "balanced", "threshold", "cag", "miso",
-            "miso+threshold"} == set(METHODS)
+            "miso+threshold", "miso-residual", "miso-legacy"} <= set(METHODS["embedding"])
+    assert "tmix" in METHODS["finetune"] and "smote" not in METHODS["finetune"]
+    assert {"focal", "crt"} <= set(METHODS["textcnn"]) and "tmix" not in METHODS["textcnn"]
     assert SETTINGS["rotten_tomatoes-rotten-5"].ratio == 0.05
     with pytest.raises(KeyError):
-        evaluate_cell(np.zeros((10, 2)), np.array([0, 1] * 5), "focal")
+        evaluate_cell("embedding", "focal", None, np.zeros((10, 2)), np.array([0, 1] * 5))
 
 
 def test_figure_one_analogue(tmp_path, embeddings):
@@ -86,70 +135,90 @@ def test_figure_one_analogue(tmp_path, embeddings):
     assert 0 <= after <= before <= 100
 
 
+@pytest.mark.slow
 def test_text_backbone_cells(monkeypatch, review_texts):
-    from miso_resample.benchmark import evaluate_text_cell
     from miso_resample.classifiers import TextCNNClassifier
 
     texts, labels = review_texts
     y = (labels == "neg").astype(int)
     X = np.random.RandomState(0).normal(size=(len(texts), 4))   # stands in for embeddings
     seen = _record_fits(monkeypatch, TextCNNClassifier)
-    focal = evaluate_text_cell(texts, X, y, "textcnn", "focal", n_folds=3, device="cpu")
+    focal = evaluate_cell("textcnn", "focal", texts, X, y, n_folds=3, device="cpu")
     assert [n for n, _ in seen] == [80] * 3                    # training folds only
-    assert 0 <= focal["f1"] <= 100 and np.isnan(focal["ds_after"])
+    assert all(np.isnan(r["ds_after"]) for r in focal)
     seen.clear()
-    miso = evaluate_text_cell(texts, X, y, "textcnn", "miso", n_folds=3, device="cpu")
-    # MISO's anchors balance each training fold (67 positive reviews -> 67 + 67 texts)
-    assert all(n > 120 for n, _ in seen) and 0 <= miso["f1"] <= 100
+    ros = evaluate_cell("textcnn", "ros", texts, X, y, n_folds=3, device="cpu")
+    # random over-sampling balances each training fold: twice its majority count
+    majority = [int((y[train] == 0).sum()) for _, _, train, _ in fold_splits(y, n_folds=3)]
+    assert [n for n, _ in seen] == [2 * m for m in majority] and set(majority) == {66, 67}
+    assert all(r["anchor_exact_copy_rate"] == 100.0 for r in ros)
 
 
-def _row(setting, method, f1, backbone="embedding", **extra):
-    return {"setting": setting, "backbone": backbone, "method": method, "f1": f1,
-            "f1_sd": 1.0, **extra}
+def _folds(rows):
+    return pd.DataFrame([{"repeat": 0, "seconds": 1.0, "error": np.nan, **r} for r in rows])
 
 
-def test_gap_table_compares_miso_with_the_best_other_method():
-    rows = [_row("a", "none", 10.0), _row("a", "smote", 30.0), _row("a", "miso", 25.0),
-            _row("a", "miso+threshold", 33.5), _row("a", "cag", np.nan),
-            _row("b", "none", 5.0, backbone="textcnn"), _row("b", "miso", 9.0, "textcnn"),
-            _row("b", "ros", 50.0, "textcnn", error="ValueError: boom")]
-    lines = gap_table(rows).splitlines()
-    assert lines[2] == ("| a | embedding | smote 30.0±1.0 | 25.0±1.0 | -5.0 | 33.5±1.0 | "
-                        "+3.5 |")
-    # a failed cell is not a candidate; a missing MISO row shows as "-"
-    assert lines[3] == "| b | textcnn | none 5.0±1.0 | 9.0±1.0 | +4.0 | - | - |"
-    assert len(lines) == 4
+def test_summary_tables_give_means_intervals_and_gaps():
+    rows = [dict(setting="a", backbone="embedding", method=m, fold=i, f1=v)
+            for m, values in {"none": [10, 12, 14], "smote": [30, 30, 30],
+                              "miso": [24, 25, 26], "miso+threshold": [33, 34, 35]}.items()
+            for i, v in enumerate(values)]
+    summary = summarize(_folds(rows))
+    none = summary.set_index("method").loc["none"]
+    # mean 12, t(0.975, 2) * sd 2 / sqrt(3) = 4.303 * 1.1547 = 4.97
+    assert none["f1"] == 12 and none["f1_ci"] == pytest.approx(4.968, abs=1e-3)
+    assert "| a | 12.0 ±5.0 | 30.0 ±0.0 | 25.0 ±2.5 | 34.0 ±2.5 |" in means_table(summary,
+                                                                           "embedding")
+    gap = gap_table(summary).splitlines()[2]
+    assert gap == "| a | embedding | smote 30.0 ±0.0 | 25.0 ±2.5 | -5.0 | 34.0 ±2.5 | +4.0 |"
 
 
-def test_runner_records_a_failing_cell_and_honours_skip(monkeypatch, tmp_path, review_texts):
-    from miso_resample.benchmark import runner
+def test_runner_resumes_retries_failures_and_caches_embeddings(monkeypatch, tmp_path,
+                                                               review_texts):
+    from miso_resample import embeddings as embeddings_module
+    from miso_resample.benchmark import evaluate, runner
 
     texts, labels = review_texts
-    monkeypatch.setattr(runner, "load_setting", lambda *a, **k: (
-        texts, (np.asarray(labels) == "neg").astype(int)))
+    y = (np.asarray(labels) == "neg").astype(int)
+    monkeypatch.setattr(runner, "load_setting", lambda *a, **k: (texts, y))
+    embedded = []
 
-    def fake_cell(X, y, method, **kwargs):
-        if method == "ros":
+    class FakeEmbedder:
+        def __init__(self, **kwargs):
+            pass
+
+        def fit(self):
+            return self
+
+        def transform(self, docs):
+            embedded.append(len(docs))
+            return np.random.RandomState(0).normal(size=(len(docs), 4))
+
+    monkeypatch.setattr(embeddings_module, "TransformerEmbedder", FakeEmbedder)
+    calls, fail = [], {"ros"}
+
+    def fake_fold(backbone, method, *args, **kwargs):
+        calls.append(method)
+        if method in fail:
             raise ValueError("boom\nsecond line")
-        return {"f1": 0.5, "f1_sd": 0.1, "macro_f1": 0.6, "macro_f1_sd": 0.1,
-                "ds_before": 1.0, "ds_after": 1.0, "f1_ds": 0.5, "f1_non_ds": 0.5,
-                "seconds": 0.1}
+        return {"f1": 50.0, "macro_f1": 60.0, "f1_ds": 40.0, "f1_non_ds": 70.0,
+                "ds_before": 90.0, "ds_after": 80.0, "seconds": 0.1}
 
-    monkeypatch.setattr(runner, "evaluate_cell", fake_cell)
-    rows = runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none", "ros", "smote"],
-                                out=tmp_path, verbose=0, figure=False,
-                                skip=("embedding/smote",))
-    assert [r["method"] for r in rows] == ["none", "ros"]
-    assert rows[1]["error"] == "ValueError: boom"
+    monkeypatch.setattr(evaluate, "evaluate_fold", fake_fold)
+    args = (["rotten_tomatoes-rotten-5"], ["none", "ros", "miso", "smote"])
+    kwargs = dict(out=tmp_path, n_folds=3, repeats=2, verbose=0, figure=False,
+                  skip=("embedding/smote",))
+    folds = runner.run_benchmark(*args, **kwargs)
+    assert calls == ["none"] * 6 + ["ros"] * 6 + ["miso"] * 6 and embedded == [len(texts)]
+    assert folds["error"].fillna("").str.startswith("ValueError: boom").sum() == 6
     report = (tmp_path / "results.md").read_text()
-    assert "failed: ValueError: boom" in report and "Total wall time" in report
+    assert "Total wall time" in report and "ValueError: boom" in report
+    assert "Significance: backbone `embedding`" in report
+    # a rerun resumes: only the failed folds run again, embeddings come from the cache
+    calls.clear()
+    fail.clear()
+    folds = runner.run_benchmark(*args, **kwargs)
+    assert calls == ["ros"] * 6 and embedded == [len(texts)]
+    assert folds["error"].isna().all() and len(folds) == 18
     with pytest.raises(ValueError, match="textcnn-miso"):
         runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none"], skip=("textcnn-miso",))
-
-
-def test_wide_table_has_one_line_per_setting_and_backbone():
-    rows = [_row("a", "none", 10.0), _row("a", "miso", 25.04),
-            _row("a", "none", 5.0, "textcnn"), _row("a", "miso", 1.0, "textcnn", error="X: y")]
-    assert wide_table(rows).splitlines() == [
-        "| setting | backbone | none | miso |", "|---|---|---|---|",
-        "| a | embedding | 10.0 | 25.0 |", "| a | textcnn | 5.0 | failed |"]

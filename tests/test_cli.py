@@ -70,8 +70,10 @@ def test_benchmark_rejects_unknown_names(capsys):
     assert "Unknown settings, methods or backbones: ['imdb-1']" in capsys.readouterr().err
 
 
-def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
+@pytest.mark.slow
+def test_benchmark_quick_runs_the_protocol_and_the_statistics(tmp_path, capsys):
     """The quick benchmark on the real Rotten Tomatoes corpus (fetched by CI's install)."""
+    from miso_resample.cli import QUICK
     from miso_resample.datasets import fetch_rotten_tomatoes
 
     try:
@@ -80,11 +82,11 @@ def test_benchmark_quick_prints_miso_adasyn_smote(tmp_path, capsys):
         pytest.skip("the Rotten Tomatoes corpus is not cached; .ci/run fetches it")
     assert main(["benchmark", "--quick", "--quiet", "--no-figure", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    rows = [line for line in out.splitlines() if line.startswith("| rotten_tomatoes")]
-    assert {line.split("|")[3].strip() for line in rows} == {"none", "ros", "smote", "adasyn",
-                                                             "miso"}
-    table = pd.read_csv(tmp_path / "results.csv")
-    assert table["f1"].between(0, 100).all() and (table["docs"] == 1050).all()
-    assert "Command: `miso-resample" in (tmp_path / "results.md").read_text()
-
-
+    assert "| setting | " + " | ".join(QUICK["methods"]) + " |" in out
+    folds = pd.read_csv(tmp_path / "folds.csv")
+    # 2 settings x 6 methods x 3 folds x 2 repeats, every fold scored
+    assert len(folds) == 72 and folds["f1"].between(0, 100).all()
+    assert set(folds["docs"]) == {525, 505} and set(folds["repeat"]) == {0, 1}
+    report = (tmp_path / "results.md").read_text()
+    assert "Command: `miso-resample" in report and "Friedman test (k = 6" in report
+    assert "**Conclusion:** miso" in report and "Wilcoxon" in report

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miso_resample._inputs import check_texts, is_text_input
+from miso_resample._core.inputs import check_texts, is_text_input
 
 
 @pytest.mark.parametrize("X, expected", [
@@ -50,4 +50,4 @@ def test_container_round_trips():
          lambda out: list(out.columns) == ["text"] and out.index.tolist() == [0, 1, 2]),
     ]:
         values, container = check_texts(X)
-        assert check(container.append(values, ["new"]))
+        assert check(container.wrap(values + ["new"], None)[0])

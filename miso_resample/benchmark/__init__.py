@@ -1,8 +1,19 @@
-"""The paper's benchmark protocol (Tables 3-5) on corpora obtainable offline."""
+"""The paper's benchmark protocol (Tables 3-5) on corpora obtainable offline.
 
-from .protocol import (BACKBONES, METHODS, SETTINGS, TEXT_METHODS, evaluate_cell,
-                       evaluate_text_cell, load_setting)
+* :mod:`.protocol`: settings, corpora, repeated stratified folds, fold scores;
+* :mod:`.methods`: the methods of each backbone and the estimators behind them;
+* :mod:`.evaluate`: one fold of one cell, with anchor-quality metrics;
+* :mod:`.runner`: every cell, resumable, written to ``results.md`` / ``.csv``;
+* :mod:`.tables`, :mod:`.stats`, :mod:`.figure`: tables, significance tests
+  (Friedman, Nemenyi, Wilcoxon-Holm) and figures;
+* :mod:`.report`, :mod:`.measure`, :mod:`.synthetic`: what the scripts in
+  ``benchmarks/`` share (environment block, writer, timing, synthetic data).
+"""
+
+from .evaluate import evaluate_cell, evaluate_fold
+from .methods import BACKBONES, METHODS, make_classifier, make_sampler
+from .protocol import SETTINGS, fold_splits, load_setting
 from .runner import run_benchmark
 
-__all__ = ["BACKBONES", "METHODS", "SETTINGS", "TEXT_METHODS", "evaluate_cell",
-           "evaluate_text_cell", "load_setting", "run_benchmark"]
+__all__ = ["BACKBONES", "METHODS", "SETTINGS", "evaluate_cell", "evaluate_fold",
+           "fold_splits", "load_setting", "make_classifier", "make_sampler", "run_benchmark"]

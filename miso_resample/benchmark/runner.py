@@ -1,117 +1,188 @@
-"""Run every (setting x method) cell in one go and write the side-by-side table."""
+"""Run every (setting, backbone, method) cell, fold by fold, and write the results.
 
-import csv
-import os
-import platform
+``run_benchmark`` appends each fold's record to ``folds.csv`` as soon as it is
+done, rewrites ``results.md`` / ``results.csv`` and the figures after every
+cell, and resumes: a rerun with the same ``out`` skips the folds already in
+``folds.csv`` (failed folds are tried again). Sentence embeddings are computed
+once per setting and cached under ``out/cache``.
+"""
+
+import hashlib
 import time
 from pathlib import Path
 
 import numpy as np
 
-from .protocol import (BACKBONES, METHODS, SETTINGS, TEXT_METHODS, evaluate_cell,
-                       evaluate_text_cell, load_setting)
+from .methods import BACKBONES, METHODS
+from .protocol import SETTINGS, fold_splits, load_setting
+from .report import environment_line, markdown_table
+from .tables import anchor_table, difficulty_table, gap_table, means_table, summarize
 
-__all__ = ["run_benchmark", "format_table"]
+__all__ = ["run_benchmark", "check_names", "write_results"]
 
-COLUMNS = ["setting", "backbone", "method", "docs", "minority", "f1", "macro_f1", "ds_before",
-           "ds_after", "f1_ds", "f1_non_ds", "seconds", "error"]
-
-
-def _versions():
-    import imblearn
-    import sklearn
-    import skorch
-    import torch
-
-    from .. import __version__
-
-    return (f"python {platform.python_version()}, miso_resample {__version__}, torch "
-            f"{torch.__version__}, skorch {skorch.__version__}, scikit-learn "
-            f"{sklearn.__version__}, imbalanced-learn {imblearn.__version__}; "
-            f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch "
-            "threads")
+_KEY = ["setting", "backbone", "method", "repeat", "fold"]
 
 
-def _fmt(value, sd=None):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "-"
-    return f"{value:.1f}±{sd:.1f}" if sd is not None and np.isfinite(sd) else f"{value:.1f}"
+def check_names(settings, methods, backbones, skip=()):
+    """Raise a ``ValueError`` listing unknown settings, methods, backbones or skips."""
+    known_methods = {m for b in BACKBONES for m in METHODS[b]}
+    unknown = ([s for s in settings if s not in SETTINGS]
+               + [m for m in methods if m not in known_methods]
+               + [b for b in backbones if b not in BACKBONES]
+               + [c for c in skip if c.count("/") != 1 or c.split("/")[0] not in BACKBONES])
+    if unknown:
+        raise ValueError(
+            f"Unknown settings, methods or backbones: {unknown}. Settings: {sorted(SETTINGS)};"
+            f" methods: {sorted(known_methods)}; backbones: {list(BACKBONES)}; skips are "
+            "written backbone/method.")
 
 
-def _failed(row):
-    """True for a cell recorded with an error (NaN or empty when read back from CSV)."""
-    return isinstance(row.get("error"), str) and bool(row["error"])
+def _embed(name, texts, embedder, cache):
+    """Sentence embeddings of a setting's texts, cached by a hash of the texts."""
+    digest = hashlib.sha1("\x1f".join(texts).encode()).hexdigest()[:12]
+    path = None if cache is None else Path(cache) / f"{name}-{digest}.npy"
+    if path is not None and path.is_file():
+        return np.load(path)
+    X = embedder().transform(texts)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, X)
+    return X
 
 
-def format_table(rows):
-    """Markdown table: F1 of the minority class and macro-F1 (mean±sd over folds, %)."""
-    lines = ["| setting | backbone | method | minority F1 | macro-F1 | DS% before → after | "
-             "F1 DS / non-DS | s |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        if _failed(r):
-            lines.append(f"| {r['setting']} | {r.get('backbone', 'embedding')} | "
-                         f"{r['method']} | failed: {r['error']} | | | | "
-                         f"{r['seconds']:.0f} |")
+def _done(out):
+    """Per-fold records already written under ``out`` (failed folds dropped)."""
+    import pandas as pd
+
+    path = None if out is None else Path(out) / "folds.csv"
+    if path is None or not path.is_file():
+        return pd.DataFrame(columns=_KEY)
+    folds = pd.read_csv(path)
+    if "error" in folds:
+        folds = folds[folds["error"].isna()]
+    return folds
+
+
+def _append(out, record):
+    """Append one fold's record to ``out/folds.csv`` (header rewritten if columns grow)."""
+    import pandas as pd
+
+    path = Path(out) / "folds.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = pd.read_csv(path) if path.is_file() else pd.DataFrame()
+    pd.concat([old, pd.DataFrame([record])], ignore_index=True).to_csv(path, index=False)
+
+
+def _cells(backbones, methods, skip):
+    return [(b, m) for b in backbones for m in methods
+            if m in METHODS[b] and f"{b}/{m}" not in skip]
+
+
+def _run_cell(setting, backbone, method, texts, X, y, folds, done, options, progress):
+    """Evaluate the folds of one cell that are not done yet; return their records."""
+    from .evaluate import evaluate_fold
+
+    records = []
+    for repeat, fold, train, test in folds:
+        if (setting, backbone, method, repeat, fold) in done:
+            progress.update(1)
             continue
-        lines.append(
-            f"| {r['setting']} | {r.get('backbone', 'embedding')} | {r['method']} | "
-            f"{_fmt(r['f1'], r['f1_sd'])} | "
-            f"{_fmt(r['macro_f1'], r['macro_f1_sd'])} | {_fmt(r['ds_before'])} → "
-            f"{_fmt(r['ds_after'])} | {_fmt(r['f1_ds'])} / {_fmt(r['f1_non_ds'])} | "
-            f"{r['seconds']:.0f} |")
-    return "\n".join(lines)
+        start = time.perf_counter()
+        try:
+            record = evaluate_fold(backbone, method, texts, X, y, train, test,
+                                   random_state=options["random_state"] + repeat,
+                                   device=options["device"],
+                                   k_neighbors=options["k_neighbors"])
+        except (ValueError, RuntimeError, FloatingPointError) as exc:
+            # one failing fold must not lose a run of hours: record it, go on
+            record = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+                      "seconds": time.perf_counter() - start}
+        records.append({"setting": setting, "backbone": backbone, "method": method,
+                        "repeat": repeat, "fold": fold, "docs": len(y),
+                        "minority": int(y.sum()), **record})
+        if options["out"] is not None:
+            _append(options["out"], records[-1])
+        progress.update(1)
+    return records
 
 
-MISO_METHODS = ("miso", "miso+threshold")
+def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, repeats=1,
+                  max_majority=None, random_state=0, device="auto", k_neighbors=5, out=None,
+                  command="", verbose=1, figure=True, skip=()):
+    """Evaluate every (setting, backbone, method) cell by repeated stratified k-fold CV.
+
+    Returns the per-fold records (a pandas DataFrame; with ``out``, every record
+    in ``folds.csv``, including those of earlier runs). ``skip`` lists
+    ``"backbone/method"`` cells to leave out. A fold that raises is recorded with
+    its error and the run goes on. With ``figure`` (matplotlib installed), the
+    re-embedding picture of the first setting and a critical-difference diagram
+    per backbone are written to ``out``.
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from ..embeddings import TransformerEmbedder
+
+    check_names(settings, methods, backbones, skip)
+    done_frame = _done(out)
+    done = set(map(tuple, done_frame[_KEY].astype(
+        {"repeat": int, "fold": int}).itertuples(index=False)))
+    options = dict(random_state=random_state, device=device, k_neighbors=k_neighbors, out=out)
+    embedder = _lazy(lambda: TransformerEmbedder(device=device, batch_size=64,
+                                                 verbose=verbose).fit())
+    cache = None if out is None else Path(out) / "cache"
+    records, start = [], time.perf_counter()
+    for name in settings:
+        texts, y = load_setting(SETTINGS[name], max_majority=max_majority,
+                                random_state=random_state)
+        if verbose:
+            print(f"{name}: {len(texts)} documents, {int(y.sum())} minority", flush=True)
+        X = _embed(name, texts, embedder, cache)
+        if figure and out is not None and name == settings[0]:
+            _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
+        folds = list(fold_splits(y, n_folds=n_folds, repeats=repeats,
+                                 random_state=random_state))
+        cells = _cells(backbones, methods, skip)
+        progress = tqdm(total=len(cells) * len(folds), desc=name, disable=not verbose)
+        for backbone, method in cells:
+            progress.set_postfix_str(f"{backbone}/{method}")
+            records += _run_cell(name, backbone, method, texts, X, y, folds, done, options,
+                                 progress)
+            if out is not None:
+                write_results(out, command, n_folds, repeats, random_state,
+                              time.perf_counter() - start, figure=figure)
+        progress.close()
+    if out is not None:
+        write_results(out, command, n_folds, repeats, random_state,
+                      time.perf_counter() - start, done=True, figure=figure)
+        return _done_all(out)
+    return pd.DataFrame(records)
 
 
-def gap_table(rows):
-    """Markdown: MISO (and MISO + threshold) against the best other method of each
-    (setting, backbone), by mean minority F1; gaps in points."""
-    lines = ["| setting | backbone | best other method | miso | gap | miso+threshold | gap |",
-             "|---|---|---|---|---|---|---|"]
-    groups = {}
-    for r in rows:
-        if not _failed(r) and np.isfinite(r.get("f1", np.nan)):
-            groups.setdefault((r["setting"], r.get("backbone", "embedding")), {})[
-                r["method"]] = r
-    for (setting, backbone), cells in groups.items():
-        others = {m: r for m, r in cells.items() if m not in MISO_METHODS}
-        if not others:
-            continue
-        best_name, best = max(others.items(), key=lambda item: item[1]["f1"])
-        line = f"| {setting} | {backbone} | {best_name} {_fmt(best['f1'], best['f1_sd'])} |"
-        for method in MISO_METHODS:
-            if method in cells:
-                f1 = cells[method]["f1"]
-                line += f" {_fmt(f1, cells[method]['f1_sd'])} | {f1 - best['f1']:+.1f} |"
-            else:
-                line += " - | - |"
-        lines.append(line)
-    return "\n".join(lines)
+def _lazy(factory):
+    """A zero-argument function that builds ``factory()`` once, on first call."""
+    box = []
+
+    def get():
+        if not box:
+            box.append(factory())
+        return box[0]
+    return get
 
 
-def wide_table(rows):
-    """Markdown: one line per (setting, backbone), one column per method (minority F1)."""
-    methods = list(dict.fromkeys(r["method"] for r in rows))
-    lines = ["| setting | backbone | " + " | ".join(methods) + " |",
-             "|---|---|" + "---|" * len(methods)]
-    groups = {}
-    for r in rows:
-        groups.setdefault((r["setting"], r.get("backbone", "embedding")), {})[r["method"]] = r
-    for (setting, backbone), cells in groups.items():
-        values = []
-        for method in methods:
-            r = cells.get(method)
-            values.append("-" if r is None else "failed" if _failed(r) else _fmt(r["f1"]))
-        lines.append(f"| {setting} | {backbone} | " + " | ".join(values) + " |")
-    return "\n".join(lines)
+def _done_all(out):
+    """Every record in ``out/folds.csv``, the last one of each fold (a retried fold
+    replaces its failure)."""
+    import pandas as pd
+
+    folds = pd.read_csv(Path(out) / "folds.csv")
+    return folds.drop_duplicates(_KEY, keep="last").reset_index(drop=True)
 
 
 def _figure(X, y, path, random_state, name, verbose):
     try:
         import matplotlib  # noqa: F401
-    except ImportError:                       # matplotlib is an optional extra ([plot])
+    except ImportError:                       # matplotlib comes with the [benchmark] extra
         if verbose:
             print("matplotlib is not installed: no figure (pip install matplotlib)")
         return
@@ -125,99 +196,74 @@ def _figure(X, y, path, random_state, name, verbose):
               flush=True)
 
 
-def _write(out, rows, command, n_folds, random_state, total, done):
+def _significance(folds, summary, out, figure):
+    """Per backbone: the significance report and the critical-difference diagram."""
+    from .stats import average_ranks, nemenyi_critical_difference, significance_report
+
+    sections = []
+    for backbone in dict.fromkeys(summary["backbone"]):
+        main = folds[(folds["backbone"] == backbone)
+                     & ~folds["method"].str.startswith("miso-")]
+        if "miso" not in set(main["method"]) or main["method"].nunique() < 2:
+            continue
+        try:
+            text = significance_report(main, backbone)
+        except ValueError as exc:
+            sections.append(f"### Significance: backbone `{backbone}`\n\nNot computed: {exc}")
+            continue
+        part = summary[(summary["backbone"] == backbone)
+                       & ~summary["method"].str.startswith("miso-")]
+        scores = part.pivot(index="setting", columns="method", values="f1").dropna()
+        if figure and len(scores) and scores.shape[1] > 1:
+            from .figure import plot_critical_difference
+
+            ranks = average_ranks(scores)
+            cd = nemenyi_critical_difference(scores.shape[1], len(scores))
+            plot_critical_difference(ranks, cd, Path(out) / f"cd-{backbone}.png",
+                                     title=f"{backbone}: average rank of minority F1 "
+                                           f"over {len(scores)} settings")
+            text += f"\n![critical difference, {backbone}](cd-{backbone}.png)\n"
+        sections.append(text)
+    return sections
+
+
+def write_results(out, command, n_folds, repeats, random_state, seconds, *, done=False,
+                  figure=True):
+    """``results.md``, ``results.csv`` (one row per cell) and the figures, from the
+    per-fold records in ``out/folds.csv``."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    keys = COLUMNS + sorted({k for r in rows for k in r if k.endswith("_sd")})
-    with open(out / "results.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    status = (f"Total wall time {total:.0f} s." if done else
-              f"**Partial results** ({len(rows)} cells, {total:.0f} s so far): the run "
+    folds = _done_all(out)
+    if "error" not in folds:
+        folds["error"] = np.nan
+    summary = summarize(folds)
+    summary.to_csv(out / "results.csv", index=False)
+    status = (f"Total wall time of this run: {seconds:.0f} s." if done else
+              f"**Partial results** ({len(folds)} folds, {seconds:.0f} s so far): the run "
               "was interrupted or is still going.")
-    (out / "results.md").write_text(
-        "# MISO benchmark: the paper's protocol on obtainable corpora\n\n"
-        f"Command: `{command}`\n\nEnvironment: {_versions()}\n\n"
-        f"Backbones: `embedding` = all-MiniLM-L6-v2 sentence embeddings -> StandardScaler "
-        f"-> sampler -> LogisticRegression(max_iter=2000); `textcnn` / `textrnn` = sampler "
-        f"on raw texts -> TextCNNClassifier / TextRNNClassifier (defaults). "
-        f"{n_folds}-fold stratified CV, "
-        f"seed {random_state}. F1 in %, mean±sd over folds. DS% = difficult share of the "
-        "training fold's minority (k=5) before and after resampling; F1 DS / non-DS = "
-        "minority F1 on test samples with / without another class among their 5 nearest "
-        f"training samples. {status}\n\n" + format_table(rows) + "\n\n"
-        "Minority F1 at a glance:\n\n" + wide_table(rows) + "\n\n"
-        "MISO against the best other method of each setting and backbone (minority F1, "
-        "points):\n\n" + gap_table(rows) + "\n")
-
-
-def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, max_majority=None,
-                  random_state=0, device="auto", out=None, command="", verbose=1,
-                  figure=True, skip=()):
-    """Evaluate every (setting, method) cell with the embedding backbone.
-
-    Returns the list of result rows; with ``out``, writes ``results.csv`` and
-    ``results.md`` (command, versions, hardware, wall time per cell) there, and
-    with ``figure`` (matplotlib installed) ``figure1-<setting>.png`` for the
-    first setting: a before/after picture of MISO's re-embedding. ``skip``
-    lists ``"backbone/method"`` cells to leave out. A cell that raises is
-    recorded with its error (``error`` column) and the run goes on.
-    """
-    from tqdm.auto import tqdm
-
-    from ..embeddings import TransformerEmbedder
-
-    unknown = ([s for s in settings if s not in SETTINGS]
-               + [m for m in methods if m not in METHODS and m not in TEXT_METHODS]
-               + [b for b in backbones if b not in BACKBONES]
-               + [c for c in skip if c.count("/") != 1 or c.split("/")[0] not in BACKBONES])
-    if unknown:
-        raise ValueError(f"Unknown settings, methods or backbones: {unknown}. Settings: "
-                         f"{sorted(SETTINGS)}; methods: {sorted(set(METHODS) | set(TEXT_METHODS))};"
-                         f" backbones: {list(BACKBONES)}.")
-    embedder = TransformerEmbedder(device=device, batch_size=64, verbose=verbose).fit()
-    rows, start = [], time.perf_counter()
-    for name in settings:
-        texts, y = load_setting(SETTINGS[name], max_majority=max_majority,
-                                random_state=random_state)
-        if verbose:
-            print(f"{name}: {len(texts)} documents, {int(y.sum())} minority", flush=True)
-        X = embedder.transform(texts)
-        if figure and out is not None and name == settings[0]:
-            _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
-        cells = [(b, m) for b in backbones for m in methods
-                 if m in (METHODS if b == "embedding" else TEXT_METHODS)
-                 and f"{b}/{m}" not in skip]
-        skipped = [(b, m) for b in backbones for m in methods if (b, m) not in cells]
-        if skipped and verbose:
-            print(f"not applicable, skipped: {skipped}", flush=True)
-        progress = tqdm(total=len(cells) * n_folds, desc=name, disable=not verbose)
-        for backbone, method in cells:
-            progress.set_postfix_str(f"{backbone}/{method}")
-            cell_start = time.perf_counter()
-            try:
-                if backbone == "embedding":
-                    result = evaluate_cell(X, y, method, n_folds=n_folds,
-                                           random_state=random_state, progress=progress)
-                else:
-                    result = evaluate_text_cell(texts, X, y, backbone, method,
-                                                n_folds=n_folds, random_state=random_state,
-                                                device=device, progress=progress)
-            except (ValueError, RuntimeError, FloatingPointError) as exc:
-                # one failing cell must not lose a run of hours: record it, go on
-                result = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
-                          "seconds": time.perf_counter() - cell_start}
-                if verbose:
-                    print(f"{name} {backbone}/{method} failed: {result['error']}",
-                          flush=True)
-            rows.append({"setting": name, "backbone": backbone, "method": method,
-                         "docs": len(texts), "minority": int(y.sum()), **result})
-            if out is not None:       # after every cell: a long run survives an interruption
-                _write(out, rows, command, n_folds, random_state,
-                       time.perf_counter() - start, done=False)
-        progress.close()
-    if out is not None:
-        _write(out, rows, command, n_folds, random_state, time.perf_counter() - start,
-               done=True)
-    return rows
+    parts = [
+        "# MISO benchmark: the paper's protocol on obtainable corpora",
+        f"Command: `{command}`", f"Environment: {environment_line()}",
+        f"Protocol: {repeats} x {n_folds}-fold repeated stratified CV (repeat r uses seed "
+        f"{random_state} + r for the split and the models). Minority F1 in %: mean ± the "
+        "half-width of its 95% Student-t interval over all folds and repeats. Backbones: "
+        "`embedding` = frozen all-MiniLM-L6-v2 sentence embeddings -> StandardScaler -> "
+        "sampler -> LogisticRegression; `textcnn` / `textrnn` = sampler on raw texts -> "
+        "TextCNN / TextRNN; `finetune` = sampler on raw texts -> TransformerClassifier "
+        f"(MiniLM fine-tuned). {status}",
+        *_significance(folds, summary, out, figure),
+    ]
+    for backbone in dict.fromkeys(summary["backbone"]):
+        parts += [f"## Minority F1, backbone `{backbone}` (mean ± 95% CI)",
+                  means_table(summary, backbone)]
+    parts += ["## MISO against the best other method (minority F1, points)",
+              gap_table(summary),
+              "## Tables 4 and 5: difficult samples (DS% of the training fold's minority "
+              "before → after resampling; minority F1 on difficult / non-difficult test "
+              "samples) and seconds per cell", difficulty_table(summary),
+              "## Anchor quality (means over folds; % except p_class_ratio)",
+              anchor_table(summary) or "No sampler generated anchors."]
+    failed = summary[summary["error"].astype(str) != ""]
+    if len(failed):
+        parts += ["## Failed folds", markdown_table(failed[["setting", "backbone", "method",
+                                                            "error"]])]
+    (out / "results.md").write_text("\n\n".join(parts) + "\n")

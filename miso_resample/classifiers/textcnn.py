@@ -2,6 +2,7 @@
 
 import numbers
 
+from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
 
 from ._base import SHARED_PARAMETERS_DOC, BaseTextClassifier
@@ -10,6 +11,7 @@ from .modules import TextCNNModule
 __all__ = ["TextCNNClassifier"]
 
 
+@Substitution(shared_parameters=SHARED_PARAMETERS_DOC.strip())
 class TextCNNClassifier(BaseTextClassifier):
     """TextCNN (Kim 2014) trained with skorch on raw texts.
 
@@ -25,7 +27,7 @@ class TextCNNClassifier(BaseTextClassifier):
         Filters per width.
     dropout : float, default=0.5
         Dropout on the pooled features.
-    SHARED_PARAMETERS
+    {shared_parameters}
     """
 
     _parameter_constraints = {
@@ -37,9 +39,9 @@ class TextCNNClassifier(BaseTextClassifier):
 
     def __init__(self, *, kernel_sizes=(3, 4, 5), n_filters=100, dropout=0.5,
                  loss="cross_entropy", class_weight=None, long_tail=None,
-                 max_length=64, max_vocab_size=20000, embeddings="auto", max_epochs=10,
+                 max_length=64, max_vocab_size=20000, word_vectors="auto", max_epochs=10,
                  batch_size=64, lr=1e-3, random_state=None, device="auto", callbacks=None,
-                 verbose=0):
+                 verbose=0, embeddings="deprecated"):
         self.kernel_sizes = kernel_sizes
         self.n_filters = n_filters
         self.dropout = dropout
@@ -48,7 +50,7 @@ class TextCNNClassifier(BaseTextClassifier):
         self.long_tail = long_tail
         self.max_length = max_length
         self.max_vocab_size = max_vocab_size
-        self.embeddings = embeddings
+        self.word_vectors = word_vectors
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -56,12 +58,9 @@ class TextCNNClassifier(BaseTextClassifier):
         self.device = device
         self.callbacks = callbacks
         self.verbose = verbose
+        self.embeddings = embeddings
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):
         return TextCNNModule(vocab_size, n_classes, kernel_sizes=tuple(self.kernel_sizes),
                              n_filters=self.n_filters, dropout=self.dropout, pad_id=pad_id,
                              embedding_weights=embedding_weights)
-
-
-TextCNNClassifier.__doc__ = TextCNNClassifier.__doc__.replace(
-    "    SHARED_PARAMETERS\n", SHARED_PARAMETERS_DOC)

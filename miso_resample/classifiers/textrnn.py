@@ -2,6 +2,7 @@
 
 import numbers
 
+from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import SHARED_PARAMETERS_DOC, BaseTextClassifier
@@ -10,6 +11,7 @@ from .modules import TextRNNModule
 __all__ = ["TextRNNClassifier"]
 
 
+@Substitution(shared_parameters=SHARED_PARAMETERS_DOC.strip())
 class TextRNNClassifier(BaseTextClassifier):
     """Bidirectional recurrent text classifier (in the spirit of Liu et al. 2016), via skorch.
 
@@ -20,10 +22,10 @@ class TextRNNClassifier(BaseTextClassifier):
     ----------
     hidden_dim : int, default=128
         Recurrent width per direction.
-    cell : {"lstm", "gru"}, default="lstm"
+    cell : {{"lstm", "gru"}}, default="lstm"
     dropout : float, default=0.3
         Dropout on the final states.
-    SHARED_PARAMETERS
+    {shared_parameters}
     """
 
     _parameter_constraints = {
@@ -35,9 +37,9 @@ class TextRNNClassifier(BaseTextClassifier):
 
     def __init__(self, *, hidden_dim=128, cell="lstm", dropout=0.3,
                  loss="cross_entropy", class_weight=None, long_tail=None,
-                 max_length=64, max_vocab_size=20000, embeddings="auto", max_epochs=10,
+                 max_length=64, max_vocab_size=20000, word_vectors="auto", max_epochs=10,
                  batch_size=64, lr=1e-3, random_state=None, device="auto", callbacks=None,
-                 verbose=0):
+                 verbose=0, embeddings="deprecated"):
         self.hidden_dim = hidden_dim
         self.cell = cell
         self.dropout = dropout
@@ -46,7 +48,7 @@ class TextRNNClassifier(BaseTextClassifier):
         self.long_tail = long_tail
         self.max_length = max_length
         self.max_vocab_size = max_vocab_size
-        self.embeddings = embeddings
+        self.word_vectors = word_vectors
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -54,12 +56,9 @@ class TextRNNClassifier(BaseTextClassifier):
         self.device = device
         self.callbacks = callbacks
         self.verbose = verbose
+        self.embeddings = embeddings
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):
         return TextRNNModule(vocab_size, n_classes, hidden_dim=self.hidden_dim, cell=self.cell,
                              dropout=self.dropout, pad_id=pad_id,
                              embedding_weights=embedding_weights)
-
-
-TextRNNClassifier.__doc__ = TextRNNClassifier.__doc__.replace(
-    "    SHARED_PARAMETERS\n", SHARED_PARAMETERS_DOC)

@@ -3,8 +3,11 @@
 from .decoders import AutoregressiveDecoder, DenseDecoder
 from .discriminators import Discriminator
 from .encoders import DenseEncoder, TransformerSequenceEncoder
+from .mine import MINE, MIEstimate, StatisticsNetwork, estimate_mutual_information
 from .miso import MISOModule, MISOOutputs
 from .sfm import SemanticFusionModule, semantic_fusion_attention
 
-__all__ = ["AutoregressiveDecoder", "TransformerSequenceEncoder", "DenseDecoder", "DenseEncoder", "Discriminator", "MISOModule", "MISOOutputs",
-           "SemanticFusionModule", "semantic_fusion_attention"]
+__all__ = ["AutoregressiveDecoder", "DenseDecoder", "DenseEncoder", "Discriminator", "MINE",
+           "MIEstimate", "MISOModule", "MISOOutputs", "SemanticFusionModule",
+           "StatisticsNetwork", "TransformerSequenceEncoder", "estimate_mutual_information",
+           "semantic_fusion_attention"]

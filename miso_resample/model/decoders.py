@@ -11,18 +11,27 @@ standard decoder that reads ``K``. A decoder module provides:
   discriminator sees of a generated and of a real sample, in one space, so
   that the adversarial gradient reaches the generator (``target`` is the real
   sample the output was decoded for, e.g. to mask padding);
-* ``generate(latent)``: the final sample (a vector here);
+* ``generate(latent, source=None)``: the final sample (a vector here);
+  ``source`` is the real sample the latent was computed from (decoders that
+  edit their source need it);
 * ``view_dim``: the width of ``discriminator_view``, used to size the
   discriminator.
 """
 
 import torch
 
-__all__ = ["DenseDecoder"]
+__all__ = ["DenseDecoder", "AutoregressiveDecoder"]
 
 
 class DenseDecoder(torch.nn.Module):
     """MLP decoder from a latent vector back to the (standardised) feature space.
+
+    With ``residual=True`` the decoder edits its source instead of rebuilding
+    it: ``output = source + g(z)``, with ``g`` the MLP (its last layer starts at
+    zero, so the first anchors are the sources themselves). The reconstruction
+    loss then costs the *step* an anchor takes from its source, not its
+    distance from an imperfect reconstruction: anchors are not shrunk toward
+    the centre of the data by an underfitted decoder (see ``docs/design.md``).
 
     Parameters
     ----------
@@ -32,19 +41,26 @@ class DenseDecoder(torch.nn.Module):
         Output width.
     hidden_dim : int, default=256
         Width of the hidden layer.
+    residual : bool, default=False
+        Decode ``source + g(z)`` instead of ``g(z)``.
     """
 
-    def __init__(self, latent_dim, n_features, hidden_dim=256):
+    def __init__(self, latent_dim, n_features, hidden_dim=256, residual=False):
         super().__init__()
         self.view_dim = n_features  # width of `discriminator_view`
+        self.residual = residual
         self.net = torch.nn.Sequential(
             torch.nn.Linear(latent_dim, hidden_dim),
             torch.nn.GELU(),
             torch.nn.Linear(hidden_dim, n_features),
         )
+        if residual:
+            torch.nn.init.zeros_(self.net[-1].weight)
+            torch.nn.init.zeros_(self.net[-1].bias)
 
     def forward(self, latent, target=None):
-        return self.net(latent)
+        step = self.net(latent)
+        return target + step if self.residual else step
 
     def reconstruction_loss(self, output, target):
         return torch.nn.functional.mse_loss(output, target)
@@ -55,9 +71,10 @@ class DenseDecoder(torch.nn.Module):
     def real_view(self, target):
         return target
 
-    def generate(self, latent):
-        return self.net(latent)
-
+    def generate(self, latent, source=None):
+        if self.residual and source is None:
+            raise ValueError("A residual decoder needs the source of each latent.")
+        return self.forward(latent, source)
 
 
 class AutoregressiveDecoder(torch.nn.Module):
@@ -160,9 +177,11 @@ class AutoregressiveDecoder(torch.nn.Module):
         return self.embedding(target).detach() * mask
 
     @torch.no_grad()
-    def generate(self, latent, *, decoding="greedy", temperature=1.0, top_k=None,
-                 max_length=None):
+    def generate(self, latent, source=None, *, decoding="greedy", temperature=1.0,
+                 top_k=None, max_length=None):
         """Token ids of shape (batch, max_length), ``[EOS]``-terminated, ``[PAD]`` after.
+
+        ``source`` is not used: this decoder writes from ``z`` alone.
 
         ``decoding="greedy"`` takes the argmax at each step; ``"sample"`` draws
         from ``softmax(logits / temperature)``, restricted to the ``top_k``

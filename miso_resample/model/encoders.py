@@ -9,7 +9,7 @@ any ``torch.nn.Module`` with that contract plugs into
 
 import torch
 
-__all__ = ["DenseEncoder"]
+__all__ = ["DenseEncoder", "PositionalTokenEmbedding", "TransformerSequenceEncoder"]
 
 
 class DenseEncoder(torch.nn.Module):

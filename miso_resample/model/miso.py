@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import torch
 
-from ..mine import MINE
+from .mine import MINE
 from .discriminators import Discriminator
 from .sfm import SemanticFusionModule
 
@@ -82,14 +82,26 @@ class MISOModule(torch.nn.Module):
         ``False`` gives the CAG-only ablation of section 7.2.
     adversarial_weight : float, default=0.1
         Weight of the adversarial term inside each ``L_CAG``.
+    majority_negatives : bool, default=False
+        Show the minority discriminator the real majority rows as a second kind
+        of "not a real minority sample", next to the generated ones: its
+        adversarial gradient then also points the anchors away from the majority.
+    latent_noise : float, default=0.0
+        Gaussian noise added to ``z`` before the minority decoder, in units of
+        the per-dimension standard deviation of ``z`` over the batch, during
+        training and generation: ``Z`` is a distribution sampled from (section
+        3), so the anchors of one source differ.
     """
 
     def __init__(self, encoder, minority_decoder, majority_decoder, *, latent_dim=64,
                  n_heads=8, discriminator_hidden_dim=128, mine_hidden_dim=128,
-                 use_mi=True, adversarial_weight=0.1):
+                 use_mi=True, adversarial_weight=0.1, majority_negatives=False,
+                 latent_noise=0.0):
         super().__init__()
         self.use_mi = use_mi
         self.adversarial_weight = adversarial_weight
+        self.majority_negatives = majority_negatives
+        self.latent_noise = latent_noise
         self.encoder = encoder
         self.pretrain_fusion = _feed_forward(2 * latent_dim, latent_dim)  # Qtilde = FFN([K; Q])
         self.injection = _feed_forward(2 * latent_dim, latent_dim)        # step (5): [Q; Qbar] -> z
@@ -137,9 +149,16 @@ class MISOModule(torch.nn.Module):
         z = self.injection(torch.cat([q, q_bar], dim=-1))
         return q, k, q_bar, z
 
+    def sample_latent(self, z):
+        """``z`` plus ``latent_noise`` x its per-dimension batch spread x N(0, I)."""
+        if not self.latent_noise or z.shape[0] < 2:
+            return z
+        spread = z.detach().std(dim=0, keepdim=True)
+        return z + self.latent_noise * spread * torch.randn_like(z)
+
     def forward(self, x_minority, x_majority, tau=1.0, pretraining=False):
         q, k, q_bar, z = self.representations(x_minority, x_majority, tau, pretraining)
-        minority_output = self.minority_decoder(z, x_minority)
+        minority_output = self.minority_decoder(self.sample_latent(z), x_minority)
         majority_output = self.majority_decoder(k, x_majority)
         return MISOOutputs(q, k, q_bar, z, minority_output, majority_output)
 
@@ -159,7 +178,7 @@ class MISOModule(torch.nn.Module):
         Computed once per step: the discriminator step uses the generated views
         detached, the generator step with their gradients.
         """
-        return {
+        views = {
             "minority_real": self.minority_decoder.real_view(x_minority),
             "minority_fake": self.minority_decoder.discriminator_view(
                 out.minority_output, x_minority),
@@ -167,6 +186,9 @@ class MISOModule(torch.nn.Module):
             "majority_fake": self.majority_decoder.discriminator_view(
                 out.majority_output, x_majority),
         }
+        if self.majority_negatives:   # real majority rows: "not minority" for D+
+            views["minority_negative"] = self.minority_decoder.real_view(x_majority)
+        return views
 
     def discriminate(self, views, *, detach_fake):
         """Logits of both discriminators on the views of ``discriminator_views``."""

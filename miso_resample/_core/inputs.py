@@ -191,10 +191,17 @@ def _rows(indices, limit=10):
 
 
 class TextContainer:
-    """Rebuilds the user's container with generated texts appended."""
+    """Rebuilds the user's text container around resampled texts.
+
+    imbalanced-learn's output containers start a fresh index and cast back to the
+    input's dtypes, which would turn the new texts of a categorical column into
+    NaN. Text mode keeps the user's container instead: a pandas integer index
+    continues after its maximum (other indexes get ``anchor-0``, ``anchor-1``, ...),
+    a categorical dtype gains the anchors as new categories, and labels in a
+    pandas container follow the texts' index.
+    """
 
     def __init__(self, X):
-        self.kind = type(X).__name__
         self.is_series = _is_pandas(X, "Series")
         self.is_frame = _is_pandas(X, "DataFrame")
         self.X = X
@@ -207,25 +214,30 @@ class TextContainer:
             return pd.RangeIndex(start, start + n_new)
         return pd.Index([f"anchor-{i}" for i in range(n_new)], dtype=object)
 
-    def append(self, texts, new_texts):
-        """Originals followed by ``new_texts``, in the input's container."""
-        X = self.X
-        if self.is_series or self.is_frame:
-            import pandas as pd
+    def _pandas(self, texts):
+        import pandas as pd
 
-            index = X.index.append(self._new_index(X.index, len(new_texts)))
-            dtype = X.dtype if self.is_series else X.dtypes.iloc[0]
-            if isinstance(dtype, pd.CategoricalDtype):   # the anchors are new categories
-                extra = [t for t in dict.fromkeys(new_texts) if t not in set(dtype.categories)]
-                dtype = pd.CategoricalDtype(list(dtype.categories) + extra, dtype.ordered)
-            values = pd.Series(list(texts) + list(new_texts), index=index, dtype=dtype)
-            if self.is_series:
-                return values.rename(X.name)
-            return values.to_frame(X.columns[0])
+        X = self.X
+        index = X.index.append(self._new_index(X.index, len(texts) - len(X)))
+        dtype = X.dtype if self.is_series else X.dtypes.iloc[0]
+        if isinstance(dtype, pd.CategoricalDtype):   # the anchors are new categories
+            known = set(dtype.categories)
+            extra = [t for t in dict.fromkeys(texts[len(X):]) if t not in known]
+            dtype = pd.CategoricalDtype(list(dtype.categories) + extra, dtype.ordered)
+        values = pd.Series(texts, index=index, dtype=dtype)
+        return values.rename(X.name) if self.is_series else values.to_frame(X.columns[0])
+
+    def wrap(self, X_res, y_res):
+        """``(X_res, y_res)`` in the input's containers; ``X_res`` holds every text."""
+        X, texts = self.X, list(X_res)
+        if self.is_series or self.is_frame:
+            X_out = self._pandas(texts)
+            if hasattr(y_res, "index"):
+                y_res = y_res.set_axis(X_out.index)
+            return X_out, y_res
         if isinstance(X, np.ndarray):
-            both = list(texts) + list(new_texts)
-            out = np.array(both, dtype=object) if X.dtype.kind == "O" else np.array(both)
-            return out.reshape(-1, 1) if X.ndim == 2 else out
+            out = np.array(texts, dtype=object) if X.dtype.kind == "O" else np.array(texts)
+            return (out.reshape(-1, 1) if X.ndim == 2 else out), y_res
         if isinstance(X, (list, tuple)) and X and isinstance(X[0], (list, tuple)):
-            return [[t] for t in list(texts) + list(new_texts)]
-        return list(texts) + list(new_texts)
+            return [[t] for t in texts], y_res
+        return texts, y_res

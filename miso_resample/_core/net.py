@@ -49,6 +49,10 @@ class MISONet(NeuralNet):
         Class sizes, used by the adaptive temperature ``tau``.
     n_anchors : int, default=0
         Anchors that will be generated, used by the ``tau`` schedule.
+    mi_floor : float, default=0.0
+        Lower bound of the MI loss's weight ``1 - alpha`` in the adversarial
+        phase: ``alpha = min(1 / tau, 1 - mi_floor)``. With the default 0, the
+        weight follows ``tau`` down to 0 when ``tau`` reaches 1.
     gradient_clip : float or None, default=5.0
         Max gradient norm per optimizer step (``None`` disables clipping).
     precision : {"float32", "bfloat16"}, default="float32"
@@ -66,7 +70,7 @@ class MISONet(NeuralNet):
     """
 
     def __init__(self, module, *, pretrain_epochs=5, n_minority=1, n_majority=1,
-                 n_anchors=0, gradient_clip=5.0, precision="float32",
+                 n_anchors=0, mi_floor=0.0, gradient_clip=5.0, precision="float32",
                  criterion=torch.nn.BCEWithLogitsLoss,
                  optimizer=torch.optim.Adam, train_split=None, torch_load_kwargs=None,
                  **kwargs):
@@ -80,6 +84,7 @@ class MISONet(NeuralNet):
         self.n_minority = n_minority
         self.n_majority = n_majority
         self.n_anchors = n_anchors
+        self.mi_floor = mi_floor
         self.gradient_clip = gradient_clip
         self.precision = precision
 
@@ -121,6 +126,10 @@ class MISONet(NeuralNet):
         return schedule.adaptive_temperature(
             progress, self.n_minority, self.n_majority, self.n_anchors)
 
+    def alpha(self, tau):
+        """Weight of the CAG losses, ``1 / tau`` (section 5) capped by ``mi_floor``."""
+        return min(1.0 / tau, 1.0 - self.mi_floor) if self.use_mi else 1.0 / tau
+
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
         epoch = len(self.history) - 1
@@ -130,7 +139,7 @@ class MISONet(NeuralNet):
         self.tau_ = self.temperature(progress if self.phase_ == ADVERSARIAL else 0.0)
         self.history.record("phase", self.phase_)
         self.history.record("tau", self.tau_)
-        self.history.record("alpha", 1.0 / self.tau_)
+        self.history.record("alpha", self.alpha(self.tau_))
         if hasattr(dataset_train, "reshuffle"):
             dataset_train.reshuffle()
 
@@ -170,10 +179,14 @@ class MISONet(NeuralNet):
 
     def _discriminator_loss(self, logits):
         crit, lab = self.criterion_, self._adversarial_labels
-        return (crit(logits["minority_real"], lab(logits["minority_real"], True))
+        loss = (crit(logits["minority_real"], lab(logits["minority_real"], True))
                 + crit(logits["minority_fake"], lab(logits["minority_fake"], False))
                 + crit(logits["majority_real"], lab(logits["majority_real"], True))
                 + crit(logits["majority_fake"], lab(logits["majority_fake"], False)))
+        if "minority_negative" in logits:         # real majority rows, "not minority"
+            loss = loss + crit(logits["minority_negative"],
+                               lab(logits["minority_negative"], False))
+        return loss
 
     def train_step(self, batch, **fit_params):
         self._set_training(True)
@@ -223,7 +236,7 @@ class MISONet(NeuralNet):
     def _adversarial_step(self, module, x_min, x_maj):
         """Algorithm 1, lines 6-8."""
         tau = self.tau_
-        alpha = 1.0 / tau
+        alpha = self.alpha(tau)
         # line 6: discriminators ascend log D(x) + log(1 - D(G(.)))
         out = module(x_min, x_maj, tau=tau)
         views = module.discriminator_views(out, x_min, x_maj)
@@ -279,12 +292,13 @@ class MISONet(NeuralNet):
         module = self.module_
         module.eval()
         with torch.no_grad(), self._autocast():
-            z = torch.cat([
-                module.representations(x_minority[i:i + batch_size].to(self.device),
-                                       x_majority[i:i + batch_size].to(self.device), tau)[3]
+            z = torch.cat([module.sample_latent(module.representations(
+                x_minority[i:i + batch_size].to(self.device),
+                x_majority[i:i + batch_size].to(self.device), tau)[3])
                 for i in range(0, len(x_minority), batch_size)])
-            anchors = [module.minority_decoder.generate(z[i:i + decode_batch_size],
-                                                        **decode_options).cpu()
-                       for i in range(0, len(z), decode_batch_size)]
+            anchors = [module.minority_decoder.generate(
+                z[i:i + decode_batch_size],
+                x_minority[i:i + decode_batch_size].to(self.device), **decode_options).cpu()
+                for i in range(0, len(z), decode_batch_size)]
         anchors = torch.cat(anchors)
         return (anchors.float() if anchors.is_floating_point() else anchors).numpy()

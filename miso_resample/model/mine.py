@@ -31,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._torch_utils import resolve_device, seeded_torch
+from .._core.torch_utils import resolve_device, seeded_torch
 
 __all__ = ["StatisticsNetwork", "MINE", "MIEstimate", "estimate_mutual_information"]
 

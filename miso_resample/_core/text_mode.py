@@ -1,0 +1,132 @@
+"""Text mode of ``MISOSampler``: a column of texts in, new anchor texts out.
+
+Same interface as :class:`miso_resample._core.dense_mode.DenseMode`. A word-level
+vocabulary (:class:`~miso_resample._core.vocabulary.TextVocabulary`) turns texts
+into padded ids; a Transformer encoder and two autoregressive decoders share one
+word-embedding table (GloVe 6B 50d when installed); difficult samples are found
+on TF-IDF vectors with cosine distance; anchors are decoded to text.
+"""
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..difficulty import find_difficult_samples
+from ..model import AutoregressiveDecoder, TransformerSequenceEncoder
+from .dense_mode import ModeData, miso_module
+from .glove import GLOVE_DIM, glove_available, glove_matrix
+from .inputs import check_texts
+from .vocabulary import TextVocabulary
+
+__all__ = ["TextMode"]
+
+_MAX_REDRAWS = 5
+
+
+class TextMode:
+    """Texts: word vocabulary, Transformer encoder, autoregressive decoders.
+
+    Parameters
+    ----------
+    params : namespace
+        The sampler's parameters with ``"auto"`` resolved for this mode.
+    """
+
+    name = "text"
+    auto = dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, decoder="scratch")
+    decoders = ("scratch",)
+
+    def __init__(self, params):
+        self.params = params
+
+    @staticmethod
+    def check_X_y(sampler, X, y):
+        """Texts checked by :func:`check_texts`; labels as imbalanced-learn does."""
+        from imblearn.utils import check_target_type
+        from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+        texts, _ = check_texts(X)
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        y = column_or_1d(y)
+        check_consistent_length(texts, y)
+        return np.asarray(texts, dtype=object), y, binarize_y
+
+    def use_word_vectors(self):
+        """True when the word embeddings start from GloVe."""
+        choice = self.params.word_vectors
+        return choice == "glove" or (choice == "auto" and glove_available())
+
+    def prepare(self, X, y, targets, rng):
+        p = self.params
+        texts = list(X)
+        vocabulary = TextVocabulary(max_length=p.max_length, max_vocab_size=p.max_vocab_size,
+                                    stop_words=p.stop_words)
+        ids = vocabulary.fit_transform(texts)
+        features = TfidfVectorizer(analyzer=vocabulary.words,
+                                   sublinear_tf=True).fit_transform(texts)
+        difficult = find_difficult_samples(features, y, k_neighbors=p.k_neighbors,
+                                           minority_class=list(targets), metric="cosine")
+        embedding_seed = int(rng.randint(np.iinfo(np.int32).max))
+        word_vectors = None
+        if self.use_word_vectors():
+            tokens = [vocabulary.tokenizer_.id_to_token(i)
+                      for i in range(vocabulary.vocab_size_)]
+            word_vectors, _ = glove_matrix(tokens, random_state=embedding_seed)
+            word_vectors[vocabulary.pad_id_] = 0.0
+        return ModeData(ids, difficult, dict(texts=texts, vocabulary=vocabulary,
+                                             word_vectors=word_vectors),
+                        features=features, metric="cosine")
+
+    def build_module(self, data):
+        p, v = self.params, data.context["vocabulary"]
+        embedding = torch.nn.Embedding(v.vocab_size_, GLOVE_DIM, padding_idx=v.pad_id_)
+        if data.context["word_vectors"] is not None:
+            embedding.weight.data.copy_(torch.from_numpy(data.context["word_vectors"]))
+        width, heads, hidden, length = p.latent_dim, p.n_heads, p.hidden_dim, p.max_length
+
+        def decoder():
+            return AutoregressiveDecoder(embedding, width, heads, hidden, length, v.bos_id_,
+                                         v.eos_id_, banned_ids=[v.unk_id_])
+        return miso_module(p, TransformerSequenceEncoder(embedding, width, heads, hidden,
+                                                         length), decoder(), decoder())
+
+    def generate(self, net, data, source, partners):
+        """Anchor texts; an anchor identical to its source is re-drawn by sampling.
+
+        Returns the anchors and how many were re-drawn at least once.
+        """
+        p, ids = self.params, data.inputs
+        vocabulary, texts = data.context["vocabulary"], data.context["texts"]
+        options = dict(decoding=p.decoding, temperature=p.temperature, top_k=p.top_k)
+        anchors = vocabulary.inverse_transform(net.generate(ids[source], ids[partners],
+                                                            **options))
+        originals = vocabulary.inverse_transform(ids[source])
+        resample = dict(decoding="sample", temperature=max(1.0, p.temperature),
+                        top_k=p.top_k or 50)
+
+        def copies():
+            return [i for i, (a, o, s) in enumerate(zip(anchors, originals, source))
+                    if a == o or a == texts[s]]
+
+        redrawn = set()
+        for _ in range(_MAX_REDRAWS):
+            rows = copies()
+            if not rows:
+                break
+            redrawn.update(rows)
+            new = vocabulary.inverse_transform(
+                net.generate(ids[source[rows]], ids[partners[rows]], **resample))
+            for i, text in zip(rows, new):
+                anchors[i] = text
+        if copies():
+            warnings.warn(f"{len(copies())} anchors still copy their source text after "
+                          f"{_MAX_REDRAWS} sampled re-draws (very short or very frequent "
+                          "texts).")
+        return anchors, len(redrawn)
+
+    def assemble(self, X, y, anchors, labels, data):
+        new_texts = [t for block in anchors for t in block]
+        X_res = np.asarray(list(X) + new_texts, dtype=object)
+        return X_res, (np.hstack([y, *labels]) if labels else y)

@@ -1,0 +1,115 @@
+"""The methods of the benchmark, per backbone, and the estimators that realise them.
+
+A *method* is an over-sampler (or none), options of the classifier (class
+weights, a loss, a long-tail method, TMix) and whether a tuned decision
+threshold wraps the whole pipeline. Backbones:
+
+* ``embedding``: frozen all-MiniLM-L6-v2 sentence embeddings -> StandardScaler
+  -> sampler -> LogisticRegression (samplers work on the embeddings);
+* ``textcnn`` / ``textrnn``: sampler on the raw texts -> TextCNN / TextRNN (the
+  paper's M-CNN / M-RNN);
+* ``finetune``: sampler on the raw texts -> :class:`TransformerClassifier`,
+  MiniLM fine-tuned end to end (the paper's M-XLNet analogue).
+
+SMOTE and ADASYN interpolate vectors, so they exist on the embedding backbone
+only; TMix mixes hidden states, so it exists on the fine-tuned one only.
+"""
+
+from dataclasses import dataclass, field
+
+__all__ = ["Method", "BACKBONES", "METHODS", "MISO_ABLATIONS", "make_sampler",
+           "make_classifier", "methods_of"]
+
+BACKBONES = ("embedding", "textcnn", "textrnn", "finetune")
+TEXT_BACKBONES = ("textcnn", "textrnn", "finetune")
+
+
+@dataclass(frozen=True)
+class Method:
+    """How one method is built: sampler name and parameters, classifier options,
+    and whether a tuned threshold wraps the pipeline."""
+
+    sampler: str | None = None
+    sampler_params: dict = field(default_factory=dict)
+    classifier: dict = field(default_factory=dict)
+    threshold: bool = False
+
+
+# MISO's dense generator with each change switched off alone (docs/design.md), the
+# CAG-only ablation of section 7.2, and every change off at once ("legacy").
+MISO_ABLATIONS = {
+    "miso-residual": dict(decoder="scratch"),
+    "miso-nearest": dict(pairing="random"),
+    "miso-negatives": dict(majority_negatives=False),
+    "miso-floor": dict(mi_floor=0.0),
+    "miso-noise": dict(latent_noise=0.0),
+    "miso-legacy": dict(decoder="scratch", pairing="random", majority_negatives=False,
+                        mi_floor=0.0, latent_noise=0.0),
+}
+
+_SHARED = {
+    "none": Method(),
+    "ros": Method("ros"),
+    "balanced": Method(classifier={"class_weight": "balanced"}),
+    "threshold": Method(threshold=True),
+    "cag": Method("miso", {"use_mi": False}),
+    "miso": Method("miso"),
+    "miso+threshold": Method("miso", threshold=True),
+}
+_TEXT_CLASSIFIER_METHODS = {
+    "focal": Method(classifier={"loss": "focal"}),
+    "dice": Method(classifier={"loss": "dice"}),
+    "crt": Method(classifier={"long_tail": "crt"}),
+    "tau_norm": Method(classifier={"long_tail": "tau_norm"}),
+}
+
+METHODS = {
+    "embedding": {**_SHARED, "smote": Method("smote"), "adasyn": Method("adasyn"),
+                  **{name: Method("miso", params) for name, params in MISO_ABLATIONS.items()}},
+    "textcnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS},
+    "textrnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS},
+    "finetune": {**_SHARED, "focal": _TEXT_CLASSIFIER_METHODS["focal"],
+                 "tmix": Method(classifier={"mixup": "tmix"})},
+}
+
+
+def methods_of(backbone):
+    """Names of the methods a backbone has."""
+    return list(METHODS[backbone])
+
+
+def make_sampler(name, params=None, *, random_state=0, device="auto", k_neighbors=5):
+    """The over-sampler ``name`` (``"ros"``, ``"smote"``, ``"adasyn"``, ``"miso"``).
+
+    ``device`` and ``k_neighbors`` reach the samplers that take them (MISO's
+    difficult-sample neighbours; SMOTE's and ADASYN's interpolation neighbours).
+    """
+    from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
+
+    from .._sampler import MISOSampler
+
+    params = dict(params or {})
+    if name == "ros":
+        return RandomOverSampler(random_state=random_state)
+    if name == "smote":
+        return SMOTE(random_state=random_state, k_neighbors=k_neighbors)
+    if name == "adasyn":
+        return ADASYN(random_state=random_state, n_neighbors=k_neighbors)
+    if name == "miso":
+        return MISOSampler(random_state=random_state, device=device, k_neighbors=k_neighbors,
+                           **params)
+    raise KeyError(f"unknown sampler {name!r}")
+
+
+def make_classifier(backbone, options=None, *, random_state=0, device="auto"):
+    """The classifier of a backbone with a method's options."""
+    options = dict(options or {})
+    if backbone == "embedding":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(max_iter=2000, **options)
+    from ..classifiers import TextCNNClassifier, TextRNNClassifier, TransformerClassifier
+
+    cls = {"textcnn": TextCNNClassifier, "textrnn": TextRNNClassifier,
+           "finetune": TransformerClassifier}[backbone]
+    return cls(random_state=random_state, device=device, **options)
