@@ -14,7 +14,7 @@ first and the last adversarial epoch and the wall time of ``fit_resample``.
 
 MISO variants: the defaults, then each generator change switched off alone
 (``-residual``: ``decoder="scratch"``; ``-nearest``: ``pairing="random"``;
-``-negatives``: ``majority_negatives=False``; ``-floor``: ``mi_floor=0``;
+``-negatives``: ``majority_signal=None``; ``-floor``: ``mi_floor=0``;
 ``-noise``: ``latent_noise=0``), the CAG-only ablation, and ``legacy`` (every
 change off: the generator before them).
 
@@ -34,15 +34,19 @@ from miso_resample.benchmark.synthetic import make_embedding_like
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-LEGACY = dict(decoder="scratch", pairing="random", majority_negatives=False, mi_floor=0.0,
-              latent_noise=0.0)
+LEGACY = dict(decoder="scratch", pairing="random", majority_signal=None, mi_floor=0.0,
+              mine_warmup="qtilde",
+              latent_noise=0.0, epoch_pairs=None, early_stopping=None,
+              adversarial_weight=0.1, lr=1e-4)
 VARIANTS = {
     "miso": {},
     "miso -residual": dict(decoder="scratch"),
     "miso -nearest": dict(pairing="random"),
-    "miso -negatives": dict(majority_negatives=False),
+    "miso -critic": dict(majority_signal=None),
+    "miso negatives": dict(majority_signal="negatives"),
     "miso -floor": dict(mi_floor=0.0),
     "miso -noise": dict(latent_noise=0.0),
+    "miso -early": dict(early_stopping=None),
     "cag": dict(use_mi=False),
     "legacy": LEGACY,
 }
@@ -76,7 +80,7 @@ def run_method(method, X_train, y_train, X_test, y_test, seed, extra):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import TunedThresholdClassifierCV
 
-    from miso_resample.benchmark.protocol import _fold_scores
+    from miso_resample.benchmark.protocol import fold_scores
     from miso_resample.metrics import anchor_report
 
     clf = LogisticRegression(max_iter=2000, class_weight="balanced" if method == "balanced"
@@ -97,8 +101,8 @@ def run_method(method, X_train, y_train, X_test, y_test, seed, extra):
         row.update({k: round(v, 3) for k, v in metrics.items() if k != "n_anchors"})
         if hasattr(sampler, "nets_"):
             row.update({k: round(v, 4) for k, v in _mi_trace(sampler).items()})
-    scores = _fold_scores(y_test, model.predict(X_test), X_train, y_train, X_test, 5)
-    row.update({k: round(100 * v, 1) for k, v in scores.items()})
+    scores = fold_scores(y_test, model.predict(X_test), X_train, y_train, X_test, 5)
+    row.update({k: round(v, 1) for k, v in scores.items()})
     return row
 
 

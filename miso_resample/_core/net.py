@@ -28,6 +28,7 @@ from skorch.dataset import unpack_data
 
 from . import schedule
 from .schedule import ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE
+from .validation import AnchorsConverged
 
 __all__ = ["MISONet", "TrainingDivergedError"]
 
@@ -53,6 +54,11 @@ class MISONet(NeuralNet):
         Lower bound of the MI loss's weight ``1 - alpha`` in the adversarial
         phase: ``alpha = min(1 / tau, 1 - mi_floor)``. With the default 0, the
         weight follows ``tau`` down to 0 when ``tau`` reaches 1.
+    mine_warmup : {"qtilde", "sfm"}, default="qtilde"
+        What the MINEs are pre-trained on (Algorithm 1, line 4): the paper's
+        ``Qtilde = FFN([K; Q])`` trick, or the output of the (frozen) SFM at the
+        first adversarial ``tau``, so that their estimates of ``I(Q; Qbar)``
+        and ``I(K; Qbar)`` are calibrated when the adversarial phase starts.
     gradient_clip : float or None, default=5.0
         Max gradient norm per optimizer step (``None`` disables clipping).
     precision : {"float32", "bfloat16"}, default="float32"
@@ -70,7 +76,8 @@ class MISONet(NeuralNet):
     """
 
     def __init__(self, module, *, pretrain_epochs=5, n_minority=1, n_majority=1,
-                 n_anchors=0, mi_floor=0.0, gradient_clip=5.0, precision="float32",
+                 n_anchors=0, mi_floor=0.0, mine_warmup="qtilde", gradient_clip=5.0,
+                 precision="float32",
                  criterion=torch.nn.BCEWithLogitsLoss,
                  optimizer=torch.optim.Adam, train_split=None, torch_load_kwargs=None,
                  **kwargs):
@@ -85,6 +92,7 @@ class MISONet(NeuralNet):
         self.n_majority = n_majority
         self.n_anchors = n_anchors
         self.mi_floor = mi_floor
+        self.mine_warmup = mine_warmup
         self.gradient_clip = gradient_clip
         self.precision = precision
 
@@ -112,6 +120,8 @@ class MISONet(NeuralNet):
         self.interrupted_ = False
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except AnchorsConverged:        # early stopping on held-back anchors: done
+            return self
         except KeyboardInterrupt:
             self.interrupted_ = True
             raise
@@ -186,6 +196,9 @@ class MISONet(NeuralNet):
         if "minority_negative" in logits:         # real majority rows, "not minority"
             loss = loss + crit(logits["minority_negative"],
                                lab(logits["minority_negative"], False))
+        if "critic_real" in logits:               # the critic: real minority vs majority
+            loss = loss + crit(logits["critic_real"], lab(logits["critic_real"], True)) \
+                + crit(logits["critic_negative"], lab(logits["critic_negative"], False))
         return loss
 
     def train_step(self, batch, **fit_params):
@@ -198,7 +211,9 @@ class MISONet(NeuralNet):
             if self.phase_ == PRETRAIN_AUTOENCODERS:
                 loss = self._pretrain_autoencoders_step(module, x_min, x_maj)
             elif self.phase_ == PRETRAIN_MINE:
-                loss = self._mine_step(module, x_min, x_maj, pretraining=True)
+                on_sfm = self.mine_warmup == "sfm"
+                loss = self._mine_step(module, x_min, x_maj, tau=self.temperature(0.0),
+                                       pretraining=not on_sfm)
             else:
                 loss = self._adversarial_step(module, x_min, x_maj)
         return {"loss": loss.detach().float(), "y_pred": None}
@@ -251,6 +266,9 @@ class MISONet(NeuralNet):
                                   self._adversarial_labels(logits["minority_fake"], True))
         adv_neg = self.criterion_(logits["majority_fake"],
                                   self._adversarial_labels(logits["majority_fake"], True))
+        if "critic_fake" in logits:               # the critic should call anchors minority
+            adv_pos = adv_pos + self.criterion_(
+                logits["critic_fake"], self._adversarial_labels(logits["critic_fake"], True))
         weight = module.adversarial_weight
         cag = (rec_pos + weight * adv_pos) + (rec_neg + weight * adv_neg)
         if module.use_mi:

@@ -69,15 +69,17 @@ class PairedDataset(torch.utils.data.Dataset):
         Candidate partners of each minority row (positions in ``majority``, as
         :func:`nearest_partners` returns): each pair draws one of them. None
         pairs at random.
+    n_pairs : int or None, default=None
+        Pairs per epoch; None: ``max(n_minority, n_majority)``.
     """
 
-    def __init__(self, minority, majority, random_state=None, partners=None):
+    def __init__(self, minority, majority, random_state=None, partners=None, n_pairs=None):
         self.minority = torch.as_tensor(minority)
         self.majority = torch.as_tensor(majority)
         if len(self.minority) == 0 or len(self.majority) == 0:
             raise ValueError("Both sides of a PairedDataset need at least one row.")
         self.partners = None if partners is None else np.asarray(partners)
-        self.n_pairs = max(len(self.minority), len(self.majority))
+        self.n_pairs = int(n_pairs or max(len(self.minority), len(self.majority)))
         self._rng = check_random_state(random_state)
         self.reshuffle()
 

@@ -1,10 +1,17 @@
 """Text mode of ``MISOSampler``: a column of texts in, new anchor texts out.
 
-Same interface as :class:`miso_resample._core.dense_mode.DenseMode`. A word-level
-vocabulary (:class:`~miso_resample._core.vocabulary.TextVocabulary`) turns texts
-into padded ids; a Transformer encoder and two autoregressive decoders share one
-word-embedding table (GloVe 6B 50d when installed); difficult samples are found
-on TF-IDF vectors with cosine distance; anchors are decoded to text.
+Same interface as :class:`miso_resample._core.dense_mode.DenseMode`. Difficult
+samples are found on TF-IDF vectors with cosine distance, and majority partners
+are searched there too. Two decoders write the anchors:
+
+* ``"edit"``: the MISO network runs on sentence vectors (IDF-weighted mean word
+  vectors, GloVe 6B 50d when installed) with the dense generator, and
+  :class:`~miso_resample._core.text_edit.SourceEditor` edits each source toward
+  its anchor vector (substitutions, deletions, a splice);
+* ``"scratch"``: a word-level vocabulary
+  (:class:`~miso_resample._core.vocabulary.TextVocabulary`), a Transformer
+  encoder and two autoregressive decoders sharing one word-embedding table;
+  anchors are decoded word by word from ``z`` (greedy, or sampled).
 """
 
 import warnings
@@ -12,12 +19,14 @@ import warnings
 import numpy as np
 import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import StandardScaler
 
 from ..difficulty import find_difficult_samples
-from ..model import AutoregressiveDecoder, TransformerSequenceEncoder
+from ..model import AutoregressiveDecoder, DenseDecoder, DenseEncoder, TransformerSequenceEncoder
 from .dense_mode import ModeData, miso_module
 from .glove import GLOVE_DIM, glove_available, glove_matrix
 from .inputs import check_texts
+from .text_edit import SourceEditor
 from .vocabulary import TextVocabulary
 
 __all__ = ["TextMode"]
@@ -26,7 +35,7 @@ _MAX_REDRAWS = 5
 
 
 class TextMode:
-    """Texts: word vocabulary, Transformer encoder, autoregressive decoders.
+    """Texts: TF-IDF difficulty, then the edit or the from-scratch decoder.
 
     Parameters
     ----------
@@ -35,11 +44,19 @@ class TextMode:
     """
 
     name = "text"
-    auto = dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, decoder="scratch")
-    decoders = ("scratch",)
+    decoders = ("edit", "scratch")
+    auto = {"edit": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
+                         adversarial_weight=1.0),
+            "scratch": dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, epoch_pairs=None,
+                            adversarial_weight=0.1)}
 
     def __init__(self, params):
         self.params = params
+
+    @property
+    def validates(self):
+        """Early stopping needs anchor vectors: the edit decoder has them."""
+        return self.params.decoder == "edit"
 
     @staticmethod
     def check_X_y(sampler, X, y):
@@ -54,7 +71,7 @@ class TextMode:
         return np.asarray(texts, dtype=object), y, binarize_y
 
     def use_word_vectors(self):
-        """True when the word embeddings start from GloVe."""
+        """True when the word vectors come from GloVe."""
         choice = self.params.word_vectors
         return choice == "glove" or (choice == "auto" and glove_available())
 
@@ -69,18 +86,30 @@ class TextMode:
         difficult = find_difficult_samples(features, y, k_neighbors=p.k_neighbors,
                                            minority_class=list(targets), metric="cosine")
         embedding_seed = int(rng.randint(np.iinfo(np.int32).max))
-        word_vectors = None
+        context = dict(texts=texts, vocabulary=vocabulary, word_vectors=None)
+        if p.decoder == "edit":
+            editor = SourceEditor(texts, y, use_glove=self.use_word_vectors(),
+                                  edit_rate=p.edit_rate, splice_rate=p.splice_rate,
+                                  temperature=p.temperature, random_state=embedding_seed)
+            scaler = StandardScaler().fit(editor.sentence_vectors())
+            inputs = scaler.transform(editor.sentence_vectors()).astype(np.float32)
+            context.update(editor=editor, scaler=scaler)
+            return ModeData(inputs, difficult, context, features=features, metric="cosine")
         if self.use_word_vectors():
             tokens = [vocabulary.tokenizer_.id_to_token(i)
                       for i in range(vocabulary.vocab_size_)]
-            word_vectors, _ = glove_matrix(tokens, random_state=embedding_seed)
-            word_vectors[vocabulary.pad_id_] = 0.0
-        return ModeData(ids, difficult, dict(texts=texts, vocabulary=vocabulary,
-                                             word_vectors=word_vectors),
-                        features=features, metric="cosine")
+            context["word_vectors"], _ = glove_matrix(tokens, random_state=embedding_seed)
+            context["word_vectors"][vocabulary.pad_id_] = 0.0
+        return ModeData(ids, difficult, context, features=features, metric="cosine")
 
     def build_module(self, data):
-        p, v = self.params, data.context["vocabulary"]
+        p = self.params
+        if p.decoder == "edit":
+            n = data.inputs.shape[1]
+            return miso_module(p, DenseEncoder(n, p.latent_dim, p.hidden_dim),
+                               DenseDecoder(p.latent_dim, n, p.hidden_dim, residual=True),
+                               DenseDecoder(p.latent_dim, n, p.hidden_dim))
+        v = data.context["vocabulary"]
         embedding = torch.nn.Embedding(v.vocab_size_, GLOVE_DIM, padding_idx=v.pad_id_)
         if data.context["word_vectors"] is not None:
             embedding.weight.data.copy_(torch.from_numpy(data.context["word_vectors"]))
@@ -92,14 +121,39 @@ class TextMode:
         return miso_module(p, TransformerSequenceEncoder(embedding, width, heads, hidden,
                                                          length), decoder(), decoder())
 
-    def generate(self, net, data, source, partners):
-        """Anchor texts; an anchor identical to its source is re-drawn by sampling.
+    def generate(self, net, data, source, partners, rng):
+        """Anchor texts and how many had to be re-drawn because they copied a text."""
+        if self.params.decoder == "edit":
+            return self._edit(net, data, source, partners, rng)
+        return self._decode(net, data, source, partners)
 
-        Returns the anchors and how many were re-drawn at least once.
-        """
+    def _edit(self, net, data, source, partners, rng):
+        """Edit each source toward its anchor vector; re-draw edits that copy a text."""
+        editor, texts = data.context["editor"], data.context["texts"]
+        targets = data.context["scaler"].inverse_transform(
+            net.generate(data.inputs[source], data.inputs[partners]).astype(np.float64))
+        known, anchors, redrawn = set(texts), [], 0
+        for s, target in zip(source, targets):
+            anchor = editor.edit(int(s), target, rng)
+            for _ in range(_MAX_REDRAWS):
+                if anchor not in known:
+                    break
+                redrawn += 1
+                anchor = editor.edit(int(s), target, rng)
+            known.add(anchor)
+            anchors.append(anchor)
+        copies = sum(a in set(texts) for a in anchors)
+        if copies:
+            warnings.warn(f"{copies} anchors still copy a training text after "
+                          f"{_MAX_REDRAWS} re-drawn edits (texts without content words).")
+        return anchors, redrawn
+
+    def _decode(self, net, data, source, partners):
+        """Decode anchors word by word; one identical to its source is re-drawn."""
         p, ids = self.params, data.inputs
         vocabulary, texts = data.context["vocabulary"], data.context["texts"]
-        options = dict(decoding=p.decoding, temperature=p.temperature, top_k=p.top_k)
+        options = dict(decoding=p.decoding, temperature=p.temperature, top_k=p.top_k,
+                       top_p=p.top_p)
         anchors = vocabulary.inverse_transform(net.generate(ids[source], ids[partners],
                                                             **options))
         originals = vocabulary.inverse_transform(ids[source])

@@ -40,11 +40,14 @@ class Method:
 MISO_ABLATIONS = {
     "miso-residual": dict(decoder="scratch"),
     "miso-nearest": dict(pairing="random"),
-    "miso-negatives": dict(majority_negatives=False),
+    "miso-critic": dict(majority_signal=None),
     "miso-floor": dict(mi_floor=0.0),
     "miso-noise": dict(latent_noise=0.0),
-    "miso-legacy": dict(decoder="scratch", pairing="random", majority_negatives=False,
-                        mi_floor=0.0, latent_noise=0.0),
+    "miso-early": dict(early_stopping=None),
+    "miso-legacy": dict(decoder="scratch", pairing="random", majority_signal=None,
+                        mi_floor=0.0, mine_warmup="qtilde", latent_noise=0.0,
+                        epoch_pairs=None, early_stopping=None, adversarial_weight=0.1,
+                        lr=1e-4),
 }
 
 _SHARED = {

@@ -3,5 +3,7 @@
 from .losses import DiceLoss, FocalLoss
 from .textcnn import TextCNNClassifier
 from .textrnn import TextRNNClassifier
+from .transformer import TransformerClassifier
 
-__all__ = ["TextCNNClassifier", "TextRNNClassifier", "FocalLoss", "DiceLoss"]
+__all__ = ["TextCNNClassifier", "TextRNNClassifier", "TransformerClassifier", "FocalLoss",
+           "DiceLoss"]

@@ -20,7 +20,18 @@ standard decoder that reads ``K``. A decoder module provides:
 
 import torch
 
-__all__ = ["DenseDecoder", "AutoregressiveDecoder"]
+__all__ = ["DenseDecoder", "AutoregressiveDecoder", "nucleus"]
+
+
+def nucleus(logits, top_p):
+    """Logits outside the top-``top_p`` nucleus set to -inf (the argmax always stays)."""
+    probs = torch.softmax(logits, dim=-1)
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    before = sorted_probs.cumsum(dim=-1) - sorted_probs       # mass of the better tokens
+    drop_sorted = before >= top_p
+    drop_sorted[..., 0] = False
+    drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+    return logits.masked_fill(drop, float("-inf"))
 
 
 class DenseDecoder(torch.nn.Module):
@@ -178,15 +189,17 @@ class AutoregressiveDecoder(torch.nn.Module):
 
     @torch.no_grad()
     def generate(self, latent, source=None, *, decoding="greedy", temperature=1.0,
-                 top_k=None, max_length=None):
+                 top_k=None, top_p=None, max_length=None):
         """Token ids of shape (batch, max_length), ``[EOS]``-terminated, ``[PAD]`` after.
 
         ``source`` is not used: this decoder writes from ``z`` alone.
 
         ``decoding="greedy"`` takes the argmax at each step; ``"sample"`` draws
         from ``softmax(logits / temperature)``, restricted to the ``top_k``
-        most likely tokens when given. Generated anchors are never empty, and
-        the banned tokens (``[PAD]``, ``[BOS]``, ``[UNK]``) never appear.
+        most likely tokens and to the nucleus of probability ``top_p``
+        (Holtzman et al. 2020: the fewest most likely tokens whose probabilities
+        add up to ``top_p``; as ``top_p`` goes to 0, only the argmax is left).
+        Generated anchors are never empty, and the banned tokens (``[PAD]``, ``[BOS]``, ``[UNK]``) never appear.
         """
         max_length = min(max_length or self.max_length, self.max_length)
         batch = latent.shape[0]
@@ -209,6 +222,8 @@ class AutoregressiveDecoder(torch.nn.Module):
                 if top_k is not None and top_k < logits.shape[-1]:
                     cut = logits.topk(top_k, dim=-1).values[:, -1:]
                     logits = logits.masked_fill(logits < cut, float("-inf"))
+                if top_p is not None:
+                    logits = nucleus(logits, top_p)
                 token = torch.multinomial(torch.softmax(logits, -1), 1)[:, 0]
             ids[:, step] = torch.where(done, torch.full_like(token, self.pad_id), token)
             done |= token == self.eos_id

@@ -82,35 +82,43 @@ class MISOModule(torch.nn.Module):
         ``False`` gives the CAG-only ablation of section 7.2.
     adversarial_weight : float, default=0.1
         Weight of the adversarial term inside each ``L_CAG``.
-    majority_negatives : bool, default=False
-        Show the minority discriminator the real majority rows as a second kind
-        of "not a real minority sample", next to the generated ones: its
-        adversarial gradient then also points the anchors away from the majority.
+    majority_signal : {"negatives", "critic"} or None, default=None
+        A signal that points the anchors away from the majority.
+        ``"negatives"``: the minority discriminator also sees the real majority
+        rows as "not a real minority sample". ``"critic"``: a separate
+        single-hidden-layer critic learns real minority vs real majority rows,
+        and the minority generator is also scored by it (weight
+        ``adversarial_weight``). None: the paper's two discriminators only.
     latent_noise : float, default=0.0
-        Gaussian noise added to ``z`` before the minority decoder, in units of
-        the per-dimension standard deviation of ``z`` over the batch, during
-        training and generation: ``Z`` is a distribution sampled from (section
-        3), so the anchors of one source differ.
+        At generation, Gaussian noise added to ``z`` before the minority
+        decoder, in units of the per-dimension standard deviation of ``z`` in
+        training (a moving average over the minibatches, buffer ``z_scale``):
+        anchors are decoded from samples of a kernel estimate of the
+        distribution of ``Z`` (section 3: "we sample Z"), so the anchors of one
+        source differ. Training uses ``z`` itself.
     """
 
     def __init__(self, encoder, minority_decoder, majority_decoder, *, latent_dim=64,
                  n_heads=8, discriminator_hidden_dim=128, mine_hidden_dim=128,
-                 use_mi=True, adversarial_weight=0.1, majority_negatives=False,
+                 use_mi=True, adversarial_weight=0.1, majority_signal=None,
                  latent_noise=0.0):
         super().__init__()
         self.use_mi = use_mi
         self.adversarial_weight = adversarial_weight
-        self.majority_negatives = majority_negatives
+        self.majority_signal = majority_signal
         self.latent_noise = latent_noise
+        self.register_buffer("z_scale", torch.ones(latent_dim))
         self.encoder = encoder
         self.pretrain_fusion = _feed_forward(2 * latent_dim, latent_dim)  # Qtilde = FFN([K; Q])
-        self.injection = _feed_forward(2 * latent_dim, latent_dim)        # step (5): [Q; Qbar] -> z
+        self.injection = _feed_forward(2 * latent_dim, latent_dim)  # step (5): [Q; Qbar] -> z
         self.minority_decoder = minority_decoder
         self.majority_decoder = majority_decoder
         self.minority_discriminator = Discriminator(
             minority_decoder.view_dim, discriminator_hidden_dim)
         self.majority_discriminator = Discriminator(
             majority_decoder.view_dim, discriminator_hidden_dim)
+        if majority_signal == "critic":          # real minority vs real majority
+            self.critic = Discriminator(minority_decoder.view_dim, discriminator_hidden_dim)
         if use_mi:
             self.sfm = SemanticFusionModule(latent_dim, n_heads)
             self.mine_minority = MINE(latent_dim, latent_dim, mine_hidden_dim)  # T+ on (Q, Qbar)
@@ -124,11 +132,11 @@ class MISOModule(torch.nn.Module):
         return [(n, p) for n, p in self.named_parameters() if id(p) not in excluded]
 
     def discriminator_parameters(self):
-        """phi+ and phi-."""
-        return [(f"minority_discriminator.{n}", p)
-                for n, p in self.minority_discriminator.named_parameters()] + [
-                (f"majority_discriminator.{n}", p)
-                for n, p in self.majority_discriminator.named_parameters()]
+        """phi+ and phi- (and the minority-vs-majority critic, if any)."""
+        names = ["minority_discriminator", "majority_discriminator"]
+        names += ["critic"] if hasattr(self, "critic") else []
+        return [(f"{name}.{n}", p) for name in names
+                for n, p in getattr(self, name).named_parameters()]
 
     def mine_parameters(self):
         """omega+ and omega- (empty in the CAG-only ablation)."""
@@ -150,15 +158,20 @@ class MISOModule(torch.nn.Module):
         return q, k, q_bar, z
 
     def sample_latent(self, z):
-        """``z`` plus ``latent_noise`` x its per-dimension batch spread x N(0, I)."""
-        if not self.latent_noise or z.shape[0] < 2:
+        """``z`` plus ``latent_noise`` x its per-dimension training spread x N(0, I)."""
+        if not self.latent_noise:
             return z
-        spread = z.detach().std(dim=0, keepdim=True)
-        return z + self.latent_noise * spread * torch.randn_like(z)
+        return z + self.latent_noise * self.z_scale.to(z.dtype) * torch.randn_like(z)
+
+    @torch.no_grad()
+    def _track_z_scale(self, z, momentum=0.05):
+        if self.training and z.shape[0] > 1:
+            self.z_scale.lerp_(z.detach().float().std(dim=0), momentum)
 
     def forward(self, x_minority, x_majority, tau=1.0, pretraining=False):
         q, k, q_bar, z = self.representations(x_minority, x_majority, tau, pretraining)
-        minority_output = self.minority_decoder(self.sample_latent(z), x_minority)
+        self._track_z_scale(z)
+        minority_output = self.minority_decoder(z, x_minority)
         majority_output = self.majority_decoder(k, x_majority)
         return MISOOutputs(q, k, q_bar, z, minority_output, majority_output)
 
@@ -186,16 +199,25 @@ class MISOModule(torch.nn.Module):
             "majority_fake": self.majority_decoder.discriminator_view(
                 out.majority_output, x_majority),
         }
-        if self.majority_negatives:   # real majority rows: "not minority" for D+
+        if self.majority_signal is not None:   # real majority rows, "not minority"
             views["minority_negative"] = self.minority_decoder.real_view(x_majority)
         return views
 
     def discriminate(self, views, *, detach_fake):
-        """Logits of both discriminators on the views of ``discriminator_views``."""
+        """Logits of the discriminators (and critic) on ``discriminator_views``.
+
+        Keys are those of ``views``; with ``majority_signal="negatives"`` the
+        minority discriminator scores ``minority_negative``; with ``"critic"``
+        the critic scores the real minority and majority rows and the generated
+        minority rows (keys ``critic_real``, ``critic_negative``, ``critic_fake``).
+        """
         logits = {}
         for name, view in views.items():
-            side = name.split("_")[0]
             if detach_fake and name.endswith("fake"):
                 view = view.detach()
-            logits[name] = getattr(self, f"{side}_discriminator")(view)
+            if self.majority_signal == "critic" and name.startswith("minority"):
+                logits["critic" + name[len("minority"):]] = self.critic(view)
+                if name == "minority_negative":
+                    continue
+            logits[name] = getattr(self, f"{name.split('_')[0]}_discriminator")(view)
         return logits

@@ -83,7 +83,7 @@ class SemanticFusionModule(torch.nn.Module):
         return x.view(b, self.n_heads, d // self.n_heads).transpose(0, 1)  # (h, b, d_h)
 
     def forward(self, q, k, tau):
-        """Return ``Qbar`` of shape (b, latent_dim) for paired ``q``, ``k`` of shape (b, latent_dim)."""
+        """``Qbar`` of shape (b, latent_dim) for paired ``q``, ``k`` of shape (b, latent_dim)."""
         heads = semantic_fusion_attention(
             self._split_heads(self.query(q)), self._split_heads(self.key(k)), tau)
         return self.fusion(heads.transpose(0, 1).reshape(q.shape))

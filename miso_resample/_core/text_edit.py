@@ -1,0 +1,238 @@
+"""Anchor texts written by editing their source toward a MISO anchor vector.
+
+Text mode's ``decoder="edit"``: the MISO network runs on *sentence vectors* (the
+IDF-weighted mean of the word vectors of a text's content words) and generates
+an anchor vector for each source, as in dense mode. :class:`SourceEditor` then
+turns the anchor vector into text by editing the source, keeping its surface
+form (the paper's "similar surface form", Table 6):
+
+* **substitute**: a content word by one of its nearest neighbours in the word
+  space (words of the training texts only);
+* **delete**: a content word;
+* **splice**: keep the source up to a word that another text of the class
+  also contains, and continue with that text from there (the junction is a
+  real bigram of the other text).
+
+Each edit is drawn with a probability that grows with how much it moves the
+text's sentence vector toward the anchor vector (a softmax of the gains at
+``temperature``), so the MISO model steers which words change, and two
+anchors of one source (different anchor vectors, different draws) differ.
+Stop words and punctuation are never edited, and the text outside the edited
+words is kept character for character.
+"""
+
+import re
+from collections import defaultdict
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.neighbors import NearestNeighbors
+
+__all__ = ["SourceEditor", "word_vectors_for"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+
+def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=100):
+    """Vectors of ``words``: GloVe 6B 50d where known (``use_glove``), otherwise
+    LSA vectors (truncated SVD of the TF-IDF matrix of ``texts``)."""
+    if use_glove:
+        from .glove import glove_matrix
+
+        matrix, _ = glove_matrix(words, random_state=random_state)
+        return matrix.astype(np.float64)
+    from sklearn.decomposition import TruncatedSVD
+
+    tfidf = TfidfVectorizer(vocabulary=words, lowercase=True, token_pattern=_WORD.pattern)
+    terms = tfidf.fit_transform(texts).T                    # words x texts
+    k = max(1, min(n_components, min(terms.shape) - 1))
+    return TruncatedSVD(k, random_state=random_state).fit_transform(terms)
+
+
+class SourceEditor:
+    """Edit texts toward target sentence vectors.
+
+    Parameters
+    ----------
+    texts : list of str
+        The training texts (sources and splice donors).
+    labels : ndarray
+        Their classes (splice donors come from the source's class).
+    use_glove : bool, default=False
+        Word vectors from GloVe (else LSA vectors of ``texts``).
+    edit_rate : float, default=0.4
+        Share of a source's content words edited per anchor (at least one,
+        unless 0: then no word is edited).
+    splice_rate : float, default=0.5
+        Probability that an anchor also splices in the end of another text.
+    n_neighbours : int, default=30
+        Substitution candidates per word.
+    temperature : float, default=0.05
+        Softmax temperature of the edit draws, relative to the spread of the
+        gains (low: always the best-moving edits; high: uniform).
+    random_state : int, default=0
+        Seeds the LSA vectors.
+    """
+
+    def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.4, splice_rate=0.5,
+                 n_neighbours=30, temperature=0.05, random_state=0):
+        self.texts = list(texts)
+        self.labels = np.asarray(labels)
+        self.edit_rate = edit_rate
+        self.splice_rate = splice_rate
+        self.temperature = temperature
+        self._spans = [[(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(t)]
+                       for t in self.texts]
+        counts = defaultdict(int)
+        for spans in self._spans:
+            for w in {w for _, _, w in spans}:
+                counts[w] += 1
+        words = sorted(w for w in counts if w not in ENGLISH_STOP_WORDS and len(w) > 1)
+        self.words = words
+        self.index = {w: i for i, w in enumerate(words)}
+        self.idf = np.log((1 + len(self.texts)) / (1 + np.array([counts[w] for w in words])))
+        self.idf += 1.0
+        self.vectors = word_vectors_for(words, self.texts, use_glove=use_glove,
+                                        random_state=random_state)
+        self._neighbours = self._neighbour_table(n_neighbours)
+        self._positions = [self._word_positions(spans) for spans in self._spans]
+
+    # -- word space --------------------------------------------------------------------
+    def _neighbour_table(self, k):
+        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+        unit = self.vectors / np.where(norms > 0, norms, 1.0)
+        k = min(k + 1, len(self.words))
+        return NearestNeighbors(n_neighbors=k).fit(unit).kneighbors(unit)[1][:, 1:]
+
+    @staticmethod
+    def _word_positions(spans):
+        positions = defaultdict(list)
+        for j, (_, _, w) in enumerate(spans):
+            positions[w].append(j)
+        return positions
+
+    def _content(self, spans):
+        """Positions (in ``spans``) and word ids of a text's content words."""
+        pairs = [(j, self.index[w]) for j, (_, _, w) in enumerate(spans) if w in self.index]
+        if not pairs:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
+        return tuple(np.array(v, dtype=np.intp) for v in zip(*pairs))
+
+    def _sums(self, ids):
+        weights = self.idf[ids]
+        return (weights[:, None] * self.vectors[ids]).sum(0), weights.sum()
+
+    def sentence_vectors(self):
+        """IDF-weighted mean word vector of every text (zeros without content words)."""
+        out = np.zeros((len(self.texts), self.vectors.shape[1]))
+        for i, spans in enumerate(self._spans):
+            _, ids = self._content(spans)
+            if len(ids):
+                total, weight = self._sums(ids)
+                out[i] = total / weight
+        return out
+
+    # -- edits -------------------------------------------------------------------------
+    def _draw(self, gains, size, rng):
+        """Indices of ``size`` distinct entries drawn with softmax(gains / temperature);
+        non-finite gains are never drawn."""
+        finite = np.isfinite(gains)
+        if not finite.any():
+            return np.empty(0, dtype=np.intp)
+        spread = gains[finite].std() or 1.0
+        p = np.zeros(len(gains))
+        p[finite] = np.exp((gains[finite] - gains[finite].max()) / (self.temperature * spread))
+        p /= p.sum()
+        return rng.choice(len(gains), size=min(size, int((p > 0).sum())), replace=False, p=p)
+
+    def _substitutions(self, spans, target, rng):
+        """``{position: new word or ""}`` for the substitutions and deletions drawn."""
+        positions, ids = self._content(spans)
+        if not len(ids) or self.edit_rate == 0:
+            return {}
+        total, weight = self._sums(ids)
+        current = total / weight
+        candidates = self._neighbours[ids]                               # (P, N)
+        w = self.idf[ids][:, None]
+        moved = (total - w * self.vectors[ids])[:, None, :] \
+            + w[..., None] * self.vectors[candidates]                   # substitution
+        gains = (np.linalg.norm(current - target)
+                 - np.linalg.norm(moved / weight - target, axis=-1))    # (P, N)
+        left = weight - self.idf[ids]                                    # deletion
+        deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
+        del_gain = np.linalg.norm(current - target) - np.linalg.norm(deleted - target, axis=1)
+        del_gain[left <= 0] = -np.inf
+        options = np.concatenate([gains, del_gain[:, None]], axis=1)    # last column: delete
+        n_edits = max(1, int(round(self.edit_rate * len(ids))))
+        edits = {}
+        for flat in self._draw(options.ravel(), 3 * n_edits, rng):
+            row, col = divmod(int(flat), options.shape[1])
+            if row in edits or len(edits) >= n_edits or not np.isfinite(options[row, col]):
+                continue
+            edits[row] = "" if col == candidates.shape[1] else self.words[candidates[row, col]]
+        return {int(positions[row]): word for row, word in edits.items()}
+
+    def _splice(self, source, spans, target, rng, max_options=64):
+        """``(cut, donor, donor_cut)``: keep ``spans[:cut]`` and continue with the donor's
+        text from its word ``donor_cut`` (right after a word both texts share), drawn by
+        how close the spliced text's sentence vector comes to ``target``; None when no
+        junction exists."""
+        donors = np.flatnonzero(self.labels == self.labels[source])
+        donors = donors[donors != source]
+        if not len(donors) or len(spans) < 4:
+            return None
+        options = []
+        for donor in rng.choice(donors, size=min(len(donors), 20), replace=False):
+            positions = self._positions[donor]
+            for cut in range(max(1, len(spans) // 4), len(spans) - 1):
+                options += [(cut, int(donor), j + 1) for j in positions.get(spans[cut - 1][2], ())
+                            if 0 < j + 1 < len(self._spans[donor])]
+        if not options:
+            return None
+        if len(options) > max_options:
+            options = [options[i] for i in rng.choice(len(options), max_options, replace=False)]
+        gains = np.array([-np.linalg.norm(self._spliced_vector(spans, o) - target)
+                          for o in options])
+        drawn = self._draw(gains, 1, rng)
+        return options[int(drawn[0])] if len(drawn) else None
+
+    def _spliced_vector(self, spans, option):
+        cut, donor, donor_cut = option
+        _, ids = self._content(spans[:cut] + self._spans[donor][donor_cut:])
+        if not len(ids):
+            return np.zeros(self.vectors.shape[1])
+        total, weight = self._sums(ids)
+        return total / weight
+
+    @staticmethod
+    def _capitalised(old, new):
+        return new.capitalize() if old[:1].isupper() else new
+
+    def _render(self, text, spans, edits, splice=None):
+        """The source text with ``edits`` applied and the splice, if any."""
+        end = len(text)
+        pieces, last = [], 0
+        stop = len(spans) if splice is None else splice[0]
+        for j in sorted(k for k in edits if k < stop):
+            start, finish, _ = spans[j]
+            if edits[j]:
+                pieces += [text[last:start], self._capitalised(text[start:finish], edits[j])]
+                last = finish
+            else:                                                   # delete word and a space
+                pieces.append(text[last:start].rstrip(" ") if start else text[last:start])
+                last = finish
+        if splice is not None:
+            cut, donor, donor_cut = splice
+            end = spans[cut - 1][1]
+            donor_text = self.texts[donor]
+            pieces += [text[last:end], " " + donor_text[self._spans[donor][donor_cut][0]:]]
+            return "".join(pieces)
+        return "".join(pieces + [text[last:end]])
+
+    def edit(self, source, target, rng):
+        """A new text from ``texts[source]`` moved toward the sentence vector ``target``."""
+        text, spans = self.texts[source], self._spans[source]
+        splice = (self._splice(source, spans, target, rng)
+                  if rng.rand() < self.splice_rate else None)
+        edits = self._substitutions(spans, target, rng)
+        return re.sub(r"\s{2,}", " ", self._render(text, spans, edits, splice)).strip()
