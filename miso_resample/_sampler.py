@@ -49,12 +49,13 @@ class MISOSampler(BaseOverSampler):
     Features are standardised for the network and anchors are mapped back.
 
     Text mode: ``X`` is a column of strings (list, 1-D array, ``(n, 1)``
-    object array, pandas Series or single-column DataFrame). A word-level
-    vocabulary is fitted on the texts, a Transformer encoder and two
-    autoregressive decoders replace the MLPs, difficult samples are found on
-    TF-IDF vectors (cosine distance), and the anchors are new texts, returned in
-    the input's container. The mode is chosen from the data: any column holding
-    strings is text.
+    object array, pandas Series or single-column DataFrame). Difficult samples
+    are found on TF-IDF vectors (cosine distance); by default the network runs
+    on sentence vectors of the texts and each anchor is its source text edited
+    toward the anchor vector (``decoder="edit"``); ``decoder="scratch"`` writes
+    anchors word by word with the paper's autoregressive decoders. Anchors are
+    returned in the input's container. The mode is chosen from the data: any
+    column holding strings is text.
 
     Read more in ``docs/design.md``.
 
@@ -174,7 +175,7 @@ class MISOSampler(BaseOverSampler):
         majority_signal="critic",
         mi_floor=0.2,
         mine_warmup="sfm",
-        latent_noise=2.0,
+        latent_noise=4.0,
         epoch_pairs="auto",
         early_stopping=3,
         max_length=64,

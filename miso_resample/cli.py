@@ -10,7 +10,7 @@ __all__ = ["main"]
 
 QUICK = dict(settings=["rotten_tomatoes-rotten-5", "rotten_tomatoes-rotten-1"],
              methods=["none", "ros", "smote", "balanced", "threshold", "miso"],
-             folds=3, repeats=2, max_majority=500)
+             folds=3, repeats=2, max_majority=1000)
 DEFAULT_METHODS = ["none", "ros", "smote", "adasyn", "balanced", "threshold", "cag", "miso",
                    "miso+threshold"]
 

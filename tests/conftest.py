@@ -9,9 +9,9 @@ from sklearn.datasets import make_classification
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
 # device="cpu": exact-equality tests must not depend on CUDA kernels when a GPU is present.
+# epoch_pairs=None: an epoch is one pass over the larger class (tiny data, few steps).
 TINY = dict(device="cpu", max_epochs=2, pretrain_epochs=1, batch_size=32, latent_dim=8,
-            hidden_dim=16,
-            n_heads=2, lr=1e-3)
+            hidden_dim=16, n_heads=2, lr=1e-3, epoch_pairs=None)
 
 
 @pytest.fixture

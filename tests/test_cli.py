@@ -86,7 +86,7 @@ def test_benchmark_quick_runs_the_protocol_and_the_statistics(tmp_path, capsys):
     folds = pd.read_csv(tmp_path / "folds.csv")
     # 2 settings x 6 methods x 3 folds x 2 repeats, every fold scored
     assert len(folds) == 72 and folds["f1"].between(0, 100).all()
-    assert set(folds["docs"]) == {525, 505} and set(folds["repeat"]) == {0, 1}
+    assert set(folds["docs"]) == {1050, 1010} and set(folds["repeat"]) == {0, 1}
     report = (tmp_path / "results.md").read_text()
     assert "Command: `miso-resample" in report and "Friedman test (k = 6" in report
     assert "**Conclusion:** miso" in report and "Wilcoxon" in report

@@ -2,7 +2,9 @@
 
 * ``dense_mode`` / ``text_mode``: the two modes of ``MISOSampler`` behind one
   interface (validation, difficult samples, module building, generation,
-  output);
+  output); ``text_edit``: the edit decoder's ``SourceEditor``;
+* ``training``: one class's partners, held-back rows, net, training and
+  anchors; ``validation``: early stopping on held-back anchors;
 * ``net``: ``MISONet``, the skorch net that trains the MISO model with
   Algorithm 1; ``schedule``: its phases and the adaptive temperature ``tau``;
   ``pairing``: minibatches of paired minority and majority rows;

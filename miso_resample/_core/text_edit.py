@@ -31,6 +31,7 @@ from sklearn.neighbors import NearestNeighbors
 __all__ = ["SourceEditor", "word_vectors_for"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_MAX_POSITIONS = 256     # words considered per edit in long documents
 
 
 def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=100):
@@ -152,6 +153,11 @@ class SourceEditor:
             return {}
         total, weight = self._sums(ids)
         current = total / weight
+        n_edits = max(1, int(round(self.edit_rate * len(ids))))
+        if len(ids) > _MAX_POSITIONS:        # long documents: edit among a random subset
+            keep = np.sort(rng.choice(len(ids), _MAX_POSITIONS, replace=False))
+            positions, ids = positions[keep], ids[keep]
+            n_edits = min(n_edits, _MAX_POSITIONS)
         candidates = self._neighbours[ids]                               # (P, N)
         w = self.idf[ids][:, None]
         moved = (total - w * self.vectors[ids])[:, None, :] \
@@ -163,7 +169,6 @@ class SourceEditor:
         del_gain = np.linalg.norm(current - target) - np.linalg.norm(deleted - target, axis=1)
         del_gain[left <= 0] = -np.inf
         options = np.concatenate([gains, del_gain[:, None]], axis=1)    # last column: delete
-        n_edits = max(1, int(round(self.edit_rate * len(ids))))
         edits = {}
         for flat in self._draw(options.ravel(), 3 * n_edits, rng):
             row, col = divmod(int(flat), options.shape[1])
@@ -182,9 +187,12 @@ class SourceEditor:
         if not len(donors) or len(spans) < 4:
             return None
         options = []
+        cuts = np.arange(max(1, len(spans) // 4), len(spans) - 1)
+        if len(cuts) > _MAX_POSITIONS:
+            cuts = np.sort(rng.choice(cuts, _MAX_POSITIONS, replace=False))
         for donor in rng.choice(donors, size=min(len(donors), 20), replace=False):
             positions = self._positions[donor]
-            for cut in range(max(1, len(spans) // 4), len(spans) - 1):
+            for cut in cuts.tolist():
                 options += [(cut, int(donor), j + 1) for j in positions.get(spans[cut - 1][2], ())
                             if 0 < j + 1 < len(self._spans[donor])]
         if not options:

@@ -66,11 +66,16 @@ _TEXT_CLASSIFIER_METHODS = {
     "tau_norm": Method(classifier={"long_tail": "tau_norm"}),
 }
 
+# Text mode's from-scratch decoder (the paper's autoregressive CAG decoder), sampling
+# from the nucleus so that the anchors of one source differ.
+_SCRATCH = {"miso-scratch": Method("miso", dict(decoder="scratch", decoding="sample",
+                                                top_p=0.9))}
+
 METHODS = {
     "embedding": {**_SHARED, "smote": Method("smote"), "adasyn": Method("adasyn"),
                   **{name: Method("miso", params) for name, params in MISO_ABLATIONS.items()}},
-    "textcnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS},
-    "textrnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS},
+    "textcnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
+    "textrnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
     "finetune": {**_SHARED, "focal": _TEXT_CLASSIFIER_METHODS["focal"],
                  "tmix": Method(classifier={"mixup": "tmix"})},
 }
