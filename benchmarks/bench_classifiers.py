@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from miso_resample.benchmark.report import command_line, write_report
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -20,7 +20,6 @@ Results go to ``benchmarks/results/dense_fit_resample.{md,csv}``.
 import argparse
 from pathlib import Path
 
-
 from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
 from miso_resample.benchmark.report import command_line, write_report
 from miso_resample.benchmark.synthetic import make_embedding_like

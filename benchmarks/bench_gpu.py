@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from miso_resample.benchmark.report import command_line, write_report
 from miso_resample.benchmark.synthetic import make_embedding_like
 
@@ -54,8 +53,7 @@ def _throughput(sampler):
     """Training pairs per second over all epochs of every class's net."""
     pairs = seconds = 0.0
     for net in sampler.nets_.values():
-        n_pairs = max(net.n_minority, net.n_majority)
-        pairs += n_pairs * len(net.history)
+        pairs += sum(b["train_batch_size"] for epoch in net.history for b in epoch["batches"])
         seconds += sum(net.history[:, "dur"])
     return pairs / seconds
 

@@ -28,13 +28,13 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``decoder="scratch"``.
 
     early_stopping : int or None, default=3
-        Dense mode and text mode's ``decoder="edit"``: hold back 10% of the minority rows (at least 2; classes of
-        20 rows or more), score the anchors generated for them after every
-        adversarial epoch (a linear probe's P(minority), counted only inside
-        the real minority's k-NN manifold; history key
-        ``valid_anchor_score``), and stop when the score has not improved for
-        this many epochs, keeping the best weights. None trains for
-        ``max_epochs``.
+        Dense mode and text mode's ``decoder="edit"``: hold back 10% of the
+        minority rows (at least 2; classes of 20 rows or more), score the
+        anchors generated for them after every adversarial epoch (a linear
+        probe's P(minority), counted only inside the real minority's k-NN
+        manifold; history key ``valid_anchor_score``), and stop when the score
+        has not improved for this many epochs, keeping the best weights. None
+        trains for ``max_epochs``.
 
     lr : float or "auto", default="auto"
         Learning rate of the three Adam optimizers. ``"auto"``: 1e-3. The

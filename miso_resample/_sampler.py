@@ -23,7 +23,7 @@ from ._core.inputs import check_label_types, check_not_mixed, check_texts, is_te
 from ._core.text_mode import TextMode
 from ._core.torch_utils import resolve_device
 from ._core.training import resample_class
-from ._docstrings import MISO_PARAMETERS, MISO_ATTRIBUTES
+from ._docstrings import MISO_ATTRIBUTES, MISO_PARAMETERS
 
 __all__ = ["MISOSampler"]
 
@@ -163,6 +163,8 @@ class MISOSampler(BaseOverSampler):
         max_epochs="auto",
         pretrain_epochs="auto",
         batch_size=64,
+        epoch_pairs="auto",
+        early_stopping=3,
         lr="auto",
         latent_dim=64,
         hidden_dim=256,
@@ -176,8 +178,6 @@ class MISOSampler(BaseOverSampler):
         mi_floor=0.2,
         mine_warmup="sfm",
         latent_noise=4.0,
-        epoch_pairs="auto",
-        early_stopping=3,
         max_length=64,
         max_vocab_size=5000,
         stop_words=None,
@@ -200,6 +200,8 @@ class MISOSampler(BaseOverSampler):
         self.max_epochs = max_epochs
         self.pretrain_epochs = pretrain_epochs
         self.batch_size = batch_size
+        self.epoch_pairs = epoch_pairs
+        self.early_stopping = early_stopping
         self.lr = lr
         self.latent_dim = latent_dim
         self.hidden_dim = hidden_dim
@@ -213,8 +215,6 @@ class MISOSampler(BaseOverSampler):
         self.mi_floor = mi_floor
         self.mine_warmup = mine_warmup
         self.latent_noise = latent_noise
-        self.epoch_pairs = epoch_pairs
-        self.early_stopping = early_stopping
         self.max_length = max_length
         self.max_vocab_size = max_vocab_size
         self.stop_words = stop_words

@@ -63,7 +63,17 @@ def _check_sources(sources, y, anchor_y):
 
 # -- text helpers ---------------------------------------------------------------------------
 def tokenize(text):
-    """Lower-cased word and punctuation tokens: ``re.findall(r"\\w+|[^\\w\\s]", text)``."""
+    """Lower-cased word and punctuation tokens: ``re.findall(r"\\w+|[^\\w\\s]", text)``.
+
+    Parameters
+    ----------
+    text : str
+        A text.
+
+    Returns
+    -------
+    tokens : list of str
+    """
     return _TOKEN.findall(text.lower())
 
 

@@ -26,8 +26,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array
 
-from ._text_metrics import _check_labels, _check_sources, _key, distinct_n, \
-    text_anchor_report, tokenize
+from ._text_metrics import (
+    _check_labels,
+    _check_sources,
+    _key,
+    distinct_n,
+    text_anchor_report,
+    tokenize,
+)
 
 __all__ = ["anchor_report", "knn_precision_recall", "text_anchor_report", "distinct_n",
            "tokenize"]

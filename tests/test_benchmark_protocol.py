@@ -8,8 +8,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import TunedThresholdClassifierCV
 
 from miso_resample import MISOSampler
-from miso_resample.benchmark import (METHODS, SETTINGS, evaluate_cell, evaluate_fold,
-                                     fold_splits, make_sampler)
+from miso_resample.benchmark import (
+    METHODS,
+    SETTINGS,
+    evaluate_cell,
+    evaluate_fold,
+    fold_splits,
+    make_sampler,
+)
 from miso_resample.benchmark.tables import gap_table, means_table, summarize
 
 from .conftest import TINY
@@ -44,6 +50,7 @@ def test_class_weights_fit_on_training_folds_only(monkeypatch, embeddings):
     assert all(0 <= r["f1"] <= 100 for r in records)
 
 
+@pytest.mark.slow
 def test_tuned_threshold_wraps_the_pipeline_inside_training_folds(monkeypatch, embeddings):
     X, y = embeddings
     seen = _record_fits(monkeypatch, TunedThresholdClassifierCV)
@@ -55,6 +62,7 @@ def test_tuned_threshold_wraps_the_pipeline_inside_training_folds(monkeypatch, e
     assert all(np.isnan(r["ds_after"]) for r in records)
 
 
+@pytest.mark.slow
 def test_tuned_threshold_raises_minority_f1_over_plain_logistic_regression():
     X, y = make_classification(n_samples=600, n_features=8, weights=[0.95, 0.05],
                                class_sep=0.6, flip_y=0, random_state=3)
@@ -124,6 +132,7 @@ def test_registry():
         evaluate_cell("embedding", "focal", None, np.zeros((10, 2)), np.array([0, 1] * 5))
 
 
+@pytest.mark.slow
 def test_figure_one_analogue(tmp_path, embeddings):
     pytest.importorskip("matplotlib")
     from miso_resample.benchmark.figure import plot_reembedding

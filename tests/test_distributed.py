@@ -28,6 +28,18 @@ def _search():
                         cv=StratifiedKFold(2, shuffle=True, random_state=0))
 
 
+def test_the_search_survives_the_trip_to_a_worker():
+    """What the cluster needs, without a cluster: the search pickles and unpickles intact."""
+    import pickle
+
+    search = _search()
+    restored = pickle.loads(pickle.dumps(search))
+    assert restored.param_grid == search.param_grid
+    sampler = restored.estimator.named_steps["misosampler"]
+    assert sampler.get_params() == search.estimator.named_steps["misosampler"].get_params()
+
+
+@pytest.mark.slow
 def test_grid_search_runs_on_a_dask_cluster(overlapping_binary):
     import torch
 

@@ -1,4 +1,4 @@
-"""TransformerEmbedder: a tiny local XLNet (random weights, locally trained tokenizer) and MiniLM."""
+"""TransformerEmbedder: a tiny local XLNet (random weights, local tokenizer) and MiniLM."""
 
 import pickle
 
@@ -41,6 +41,7 @@ def xlnet_folder(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_xlnet_loads_embeds_and_is_deterministic(xlnet_folder):
     embedder = TransformerEmbedder(model_path=xlnet_folder, device="cpu").fit()
     assert type(embedder.model_).__name__ == "XLNetModel"
@@ -54,6 +55,7 @@ def test_xlnet_loads_embeds_and_is_deterministic(xlnet_folder):
     assert not np.allclose(a[0], a[1])
 
 
+@pytest.mark.slow
 def test_last_token_pooling_ignores_left_padding(xlnet_folder):
     embedder = TransformerEmbedder(model_path=xlnet_folder, device="cpu").fit()
     alone = embedder.transform(["a dull film"])
@@ -82,6 +84,7 @@ def test_bad_paths_and_params(tmp_path):
         TransformerEmbedder(device="tpu").fit()
 
 
+@pytest.mark.slow
 def test_clone_and_pickle_round_trip(xlnet_folder):
     embedder = TransformerEmbedder(model_path=xlnet_folder, pooling="mean", device="cpu")
     assert clone(embedder).get_params() == embedder.get_params()
@@ -100,6 +103,7 @@ def test_default_model_is_minilm():
     assert emb[0] @ emb[1] > emb[0] @ emb[2] + 0.2     # paraphrases are closer
 
 
+@pytest.mark.slow
 def test_texts_are_validated(xlnet_folder):
     embedder = TransformerEmbedder(model_path=xlnet_folder, device="cpu").fit()
     with pytest.raises(ValueError, match=r"None/NaN at rows \[1\]"):

@@ -28,7 +28,7 @@ LEGACY = dict(decoder="scratch", pairing="random", majority_signal=None, mi_floo
 
 def test_dense_binary_anchors_unchanged(overlapping_binary):
     X, y = overlapping_binary
-    sampler = MISOSampler(random_state=0, **TINY, **LEGACY)
+    sampler = MISOSampler(random_state=0, **{**TINY, **LEGACY})
     X_res, _ = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(sampler.anchor_sources_, GOLDEN["dense_sources"])
     np.testing.assert_allclose(X_res[len(X):], GOLDEN["dense_anchors"], rtol=1e-4, atol=1e-5)
@@ -36,7 +36,7 @@ def test_dense_binary_anchors_unchanged(overlapping_binary):
 
 def test_dense_multiclass_anchors_unchanged(three_classes):
     X, y = three_classes
-    sampler = MISOSampler(random_state=1, **TINY, **LEGACY)
+    sampler = MISOSampler(random_state=1, **{**TINY, **LEGACY})
     X_res, y_res = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(y_res[len(y):], GOLDEN["multi_labels"])
     np.testing.assert_array_equal(sampler.anchor_sources_, GOLDEN["multi_sources"])
@@ -46,7 +46,7 @@ def test_dense_multiclass_anchors_unchanged(three_classes):
 @pytest.mark.slow
 def test_text_anchors_unchanged(review_texts):
     texts, y = review_texts
-    sampler = MISOSampler(random_state=0, **TINY_TEXT, **LEGACY)
+    sampler = MISOSampler(random_state=0, **{**TINY_TEXT, **LEGACY})
     texts_res, _ = sampler.fit_resample(texts, y)
     np.testing.assert_array_equal(sampler.anchor_sources_, GOLDEN["text_sources"])
     assert list(texts_res[len(texts):]) == GOLDEN["text_anchors"].tolist()

@@ -9,6 +9,23 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
+def test_gpu_script_refuses_to_run_without_cuda(monkeypatch, capsys):
+    """The script imports, and without a GPU it stops at once with a clear message."""
+    import torch
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    bench_gpu = importlib.import_module("bench_gpu")
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            bench_gpu.main(["--dense-sizes", "300", "--text-sizes", "200"])
+    finally:
+        sys.modules.pop("bench_gpu", None)
+    assert exit_info.value.code == 2
+    assert "no CUDA device visible" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_gpu_script_dry_run(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     bench_gpu = importlib.import_module("bench_gpu")

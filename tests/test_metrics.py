@@ -6,8 +6,13 @@ from scipy import sparse
 from sklearn.datasets import make_classification
 from sklearn.neighbors import KNeighborsClassifier
 
-from miso_resample.metrics import anchor_report, distinct_n, knn_precision_recall, \
-    text_anchor_report, tokenize
+from miso_resample.metrics import (
+    anchor_report,
+    distinct_n,
+    knn_precision_recall,
+    text_anchor_report,
+    tokenize,
+)
 
 # Two classes mirrored around the origin: the mean of X is exactly (0, 0).
 X2 = np.array([[-2., -1.], [-2., 1.], [-4., -1.], [-4., 1.],

@@ -5,10 +5,10 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 from miso_resample._core.net import MISONet, TrainingDivergedError
 from miso_resample._core.pairing import PairedDataset, cycled_permutation
 from miso_resample._core.schedule import n_training_epochs
+from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 
 
 def _module(use_mi=True, n_features=4):
@@ -64,7 +64,6 @@ def test_history_records_phases_tau_and_losses():
 def test_each_phase_updates_only_its_parameters():
     snaps = ParameterSnapshots()
     net = _fit(callbacks=[("snapshots", snaps)])
-    s = net.callbacks_[0][1].snapshots if net.callbacks_[0][0] == "snapshots" else None
     s = dict(net.callbacks_)["snapshots"].snapshots
     same = lambda a, b, g: torch.equal(s[a][g], s[b][g])   # noqa: E731
     # epoch 2 (AE pre-training): discriminators and MINEs frozen

@@ -8,6 +8,7 @@ finite (dense) or non-empty strings (text). ``derandomize`` keeps CI stable.
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +16,9 @@ from miso_resample import MISOSampler
 
 from .conftest import class_counts
 
-FAST = dict(device="cpu", max_epochs=1, pretrain_epochs=1, batch_size=16, latent_dim=4, hidden_dim=8,
-            n_heads=2, lr=1e-3, k_neighbors=2, random_state=0)
+# epoch_pairs=None: an epoch is one pass over the larger class (tiny data, few steps).
+FAST = dict(device="cpu", max_epochs=1, pretrain_epochs=1, batch_size=16, latent_dim=4,
+            hidden_dim=8, n_heads=2, lr=1e-3, k_neighbors=2, random_state=0, epoch_pairs=None)
 PROPERTY_SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])
 
@@ -64,6 +66,7 @@ def _check_resampled(sampler, X_in, y_in, X_out, y_out, original_rows, strategy)
     assert original_rows(X_out)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(dense_problems())
 def test_dense_counts_containers_and_originals(problem):
@@ -82,6 +85,27 @@ def test_dense_counts_containers_and_originals(problem):
                      lambda out: np.array_equal(out[:len(X)], X_copy), strategy)
 
 
+def test_dense_and_text_examples():
+    """One fixed example of each property test (the property tests are slow)."""
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(0, 1, (12, 3)), rng.normal(1, 1, (5, 3))]).astype(np.float32)
+    y = np.repeat([0, 1], [12, 5])
+    sampler = MISOSampler(sampling_strategy="auto", **FAST)
+    X_out, y_out = sampler.fit_resample(X, y)
+    assert X_out.dtype == np.float32 and np.isfinite(X_out).all()
+    _check_resampled(sampler, X, y, X_out, y_out,
+                     lambda out: np.array_equal(out[:len(X)], X), "auto")
+    texts = ["good film", "fun plot end", "good fun", "film end good", "fun film",
+             "bad slow", "slow plot bad", "bad end"]
+    labels = np.array(["a"] * 5 + ["b"] * 3, dtype=object)
+    sampler = MISOSampler(sampling_strategy="all", max_length=10, max_vocab_size=50,
+                          word_vectors=None, **FAST)
+    out, y_out = sampler.fit_resample(texts, labels)
+    assert all(isinstance(t, str) and t.strip() for t in out[len(texts):])
+    _check_resampled(sampler, texts, labels, out, np.asarray(y_out),
+                     lambda values: values[:len(texts)] == texts, "all")
+
+
 WORDS = ["good", "bad", "film", "plot", "slow", "fun", "电影", "😀", "فيلم", "end"]
 
 
@@ -97,6 +121,7 @@ def text_problems(draw):
     return X, y, draw(st.sampled_from(["auto", "not majority", "all"]))
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(text_problems())
 def test_text_counts_containers_and_originals(problem):

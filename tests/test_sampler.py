@@ -46,6 +46,7 @@ def test_anchors_are_finite_new_and_come_from_difficult_samples(overlapping_bina
     assert counts.max() - counts.min() <= 1
 
 
+@pytest.mark.slow
 def test_anchors_stay_near_their_sources(overlapping_binary):
     X, y = overlapping_binary
     sampler = MISOSampler(random_state=0, max_epochs=15, pretrain_epochs=3, lr=1e-3,
@@ -85,6 +86,7 @@ def test_multiclass_one_net_per_minority_class(three_classes, tiny_params):
         assert net.n_minority == counts[cls] and net.n_majority == len(y) - counts[cls]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy, expected", [
     ({1: 200}, {0: 360, 1: 200}),
     (0.5, {0: 360, 1: 180}),
@@ -106,6 +108,7 @@ def test_nothing_to_generate_returns_input(overlapping_binary, tiny_params):
     assert sampler.nets_ == {} and sampler.anchor_sources_.shape == (0,)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_dtype_is_preserved(overlapping_binary, tiny_params, dtype):
     X, y = overlapping_binary
@@ -114,6 +117,7 @@ def test_dtype_is_preserved(overlapping_binary, tiny_params, dtype):
     assert X_res.dtype == dtype and y_res.dtype == np.int32
 
 
+@pytest.mark.slow
 def test_containers_round_trip(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     sampler = MISOSampler(random_state=0, **tiny_params)
@@ -130,6 +134,7 @@ def test_containers_round_trip(overlapping_binary, tiny_params):
     np.testing.assert_array_equal(np.asarray(X_list), X_ref)
 
 
+@pytest.mark.slow
 def test_sparse_input_gives_sparse_output(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     X_ref, _ = MISOSampler(random_state=0, **tiny_params).fit_resample(X, y)
@@ -138,6 +143,7 @@ def test_sparse_input_gives_sparse_output(overlapping_binary, tiny_params):
     np.testing.assert_allclose(X_res.toarray(), X_ref)
 
 
+@pytest.mark.slow
 def test_string_labels(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     labels = np.array(["ham", "spam"], dtype=object)[y]
@@ -145,6 +151,7 @@ def test_string_labels(overlapping_binary, tiny_params):
     assert class_counts(y_res) == {"ham": 360, "spam": 360}
 
 
+@pytest.mark.slow
 def test_reproducible_and_seed_sensitive(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     a, _ = MISOSampler(random_state=7, **tiny_params).fit_resample(X, y)
@@ -157,6 +164,7 @@ def test_reproducible_and_seed_sensitive(overlapping_binary, tiny_params):
     assert d.shape == a.shape
 
 
+@pytest.mark.slow
 def test_inputs_and_global_random_state_untouched(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     X_copy, y_copy = X.copy(), y.copy()
@@ -170,6 +178,7 @@ def test_inputs_and_global_random_state_untouched(overlapping_binary, tiny_param
     assert torch.equal(torch.get_rng_state(), torch_state)
 
 
+@pytest.mark.slow
 def test_cag_only_ablation(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     full = MISOSampler(random_state=0, **tiny_params)
@@ -183,19 +192,25 @@ def test_cag_only_ablation(overlapping_binary, tiny_params):
     assert not np.allclose(X_full[len(X):], X_cag[len(X):])
 
 
+@pytest.mark.slow
 def test_history_and_verbose_progress(overlapping_binary, tiny_params, capsys):
     X, y = overlapping_binary
     sampler = MISOSampler(random_state=0, verbose=1, **tiny_params)
-    sampler.fit_resample(X, y)
+    X_verbose, y_verbose = sampler.fit_resample(X, y)
     out = capsys.readouterr()
     assert "MISO: class 1 (1/1)" in out.out
     assert "tau" in out.out and "adversarial" in out.out     # skorch's epoch table
     history = sampler.nets_[1].history
     assert len(history) == 4 and history[-1, "phase"] == "adversarial"
-    assert MISOSampler(random_state=0, **tiny_params).fit_resample(X, y) is not None
+    # verbose=0 is silent, and verbosity changes nothing but the output
+    X_quiet, y_quiet = MISOSampler(random_state=0, **tiny_params).fit_resample(X, y)
     assert capsys.readouterr().out == ""
+    assert class_counts(y_quiet) == {0: 360, 1: 360}
+    np.testing.assert_array_equal(y_quiet, y_verbose)
+    np.testing.assert_array_equal(X_quiet, X_verbose)
 
 
+@pytest.mark.slow
 def test_user_callbacks_are_used(overlapping_binary, tiny_params, tmp_path):
     X, y = overlapping_binary
     checkpoint = Checkpoint(monitor=None, dirname=str(tmp_path), f_history="history.json")
@@ -239,6 +254,7 @@ def test_bad_params_raise_before_training(overlapping_binary, tiny_params, param
     assert not hasattr(sampler, "nets_")
 
 
+@pytest.mark.slow
 def test_constant_features_stay_constant(overlapping_binary, tiny_params):
     X, y = overlapping_binary
     X = np.hstack([X, np.full((len(X), 1), 3.0)])
@@ -254,6 +270,7 @@ def test_single_sample_class_is_rejected(overlapping_binary, tiny_params):
         MISOSampler(random_state=0, **tiny_params).fit_resample(X, y)
 
 
+@pytest.mark.slow
 def test_checkpoints_of_several_classes_do_not_collide(three_classes, tiny_params, tmp_path):
     X, y = three_classes
     sampler = MISOSampler(random_state=0, **tiny_params,

@@ -3,8 +3,14 @@
 import pytest
 
 from miso_resample._core.schedule import (
-    ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE, adaptive_temperature,
-    adversarial_progress, n_training_epochs, training_phase)
+    ADVERSARIAL,
+    PRETRAIN_AUTOENCODERS,
+    PRETRAIN_MINE,
+    adaptive_temperature,
+    adversarial_progress,
+    n_training_epochs,
+    training_phase,
+)
 
 
 def test_phases_follow_algorithm_1():

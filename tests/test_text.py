@@ -44,6 +44,7 @@ def test_english_stop_words_use_sklearn_list():
         TextVocabulary(stop_words="french").fit(["x"])
 
 
+@pytest.mark.slow
 def test_chinese_segmentation_jieba_and_character_fallback():
     text = "这部电影非常好看"
     chars = TextVocabulary(segmenter="char").fit([text])

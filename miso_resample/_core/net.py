@@ -28,13 +28,9 @@ from skorch.dataset import unpack_data
 
 from . import schedule
 from .schedule import ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE
-from .validation import AnchorsConverged
+from .validation import AnchorsConverged, TrainingDivergedError
 
 __all__ = ["MISONet", "TrainingDivergedError"]
-
-
-class TrainingDivergedError(FloatingPointError):
-    """Raised when a MISO loss becomes NaN or infinite during training."""
 
 
 class MISONet(NeuralNet):

@@ -19,11 +19,15 @@ from skorch.callbacks import Callback
 
 from .schedule import ADVERSARIAL
 
-__all__ = ["AnchorValidation", "AnchorsConverged", "manifold_radii"]
+__all__ = ["AnchorValidation", "AnchorsConverged", "TrainingDivergedError", "manifold_radii"]
 
 
 class AnchorsConverged(Exception):
     """Raised by :class:`AnchorValidation` to end training (caught by ``MISONet``)."""
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when a MISO loss, or an anchor, becomes NaN or infinite during training."""
 
 
 def manifold_radii(real, k):
@@ -79,8 +83,12 @@ class AnchorValidation(Callback):
     def on_epoch_end(self, net, **kwargs):
         if net.phase_ != ADVERSARIAL:
             return
-        anchors = net.generate(self.x_minority, self.x_partners)
-        score, proba, inside = self.score(np.asarray(anchors, dtype=np.float64))
+        anchors = np.asarray(net.generate(self.x_minority, self.x_partners), dtype=np.float64)
+        if not np.isfinite(anchors).all():
+            raise TrainingDivergedError(
+                f"MISO training diverged: anchors of held-back rows became NaN or infinite "
+                f"in epoch {len(net.history)}. Lower `lr`, or standardise the inputs.")
+        score, proba, inside = self.score(anchors)
         net.history.record("valid_anchor_score", score)
         net.history.record("valid_p_minority", proba)
         net.history.record("valid_precision", inside)

@@ -133,9 +133,25 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
 
 def evaluate_cell(backbone, method, texts, X, y, *, n_folds=5, repeats=1, random_state=0,
                   device="auto", k_neighbors=5, anchors=True):
-    """Every fold of a cell (:func:`evaluate_fold`); returns the list of records, each
-    with its ``repeat`` and ``fold``. Repeat ``r`` seeds the splits and the models with
-    ``random_state + r``."""
+    """Every fold of a cell (:func:`evaluate_fold`).
+
+    Parameters
+    ----------
+    backbone, method, texts, X, y
+        As in :func:`evaluate_fold`.
+    n_folds : int, default=5
+    repeats : int, default=1
+        Repeat ``r`` seeds the splits and the models with ``random_state + r``.
+    random_state : int, default=0
+    device : str, default="auto"
+    k_neighbors : int, default=5
+    anchors : bool, default=True
+
+    Returns
+    -------
+    records : list of dict
+        One per fold, with its ``repeat`` and ``fold``.
+    """
     records = []
     for repeat, fold, train, test in fold_splits(y, n_folds=n_folds, repeats=repeats,
                                                  random_state=random_state):

@@ -89,8 +89,22 @@ def methods_of(backbone):
 def make_sampler(name, params=None, *, random_state=0, device="auto", k_neighbors=5):
     """The over-sampler ``name`` (``"ros"``, ``"smote"``, ``"adasyn"``, ``"miso"``).
 
-    ``device`` and ``k_neighbors`` reach the samplers that take them (MISO's
-    difficult-sample neighbours; SMOTE's and ADASYN's interpolation neighbours).
+    Parameters
+    ----------
+    name : str
+        The sampler.
+    params : dict or None, default=None
+        Extra parameters of ``MISOSampler``.
+    random_state : int, default=0
+    device : str, default="auto"
+        MISO's torch device.
+    k_neighbors : int, default=5
+        MISO's difficult-sample neighbours; SMOTE's and ADASYN's interpolation
+        neighbours.
+
+    Returns
+    -------
+    sampler : imbalanced-learn sampler
     """
     from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
 
@@ -110,7 +124,22 @@ def make_sampler(name, params=None, *, random_state=0, device="auto", k_neighbor
 
 
 def make_classifier(backbone, options=None, *, random_state=0, device="auto"):
-    """The classifier of a backbone with a method's options."""
+    """The classifier of a backbone with a method's options.
+
+    Parameters
+    ----------
+    backbone : str
+        One of :data:`BACKBONES`.
+    options : dict or None, default=None
+        Classifier parameters of the method (class weights, loss, TMix, ...).
+    random_state : int, default=0
+    device : str, default="auto"
+        Torch device of the neural classifiers.
+
+    Returns
+    -------
+    classifier : scikit-learn classifier
+    """
     options = dict(options or {})
     if backbone == "embedding":
         from sklearn.linear_model import LogisticRegression

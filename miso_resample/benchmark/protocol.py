@@ -18,8 +18,12 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 
-from ..datasets import (fetch_bbc_news, fetch_rotten_tomatoes, fetch_spam_assassin,
-                        make_imbalanced_corpus)
+from ..datasets import (
+    fetch_bbc_news,
+    fetch_rotten_tomatoes,
+    fetch_spam_assassin,
+    make_imbalanced_corpus,
+)
 
 __all__ = ["Setting", "SETTINGS", "load_setting", "fold_splits", "fold_scores"]
 
@@ -51,7 +55,23 @@ _LOADERS = {"rotten_tomatoes": lambda: fetch_rotten_tomatoes(categories=["fresh"
 
 
 def load_setting(setting, *, max_majority=None, random_state=0):
-    """Texts and 0/1 labels (1 = minority) of a setting."""
+    """Texts and 0/1 labels (1 = minority) of a setting.
+
+    Parameters
+    ----------
+    setting : Setting
+        One of :data:`SETTINGS`.
+    max_majority : int or None, default=None
+        Cap on the majority documents (None: the setting's own cap).
+    random_state : int, default=0
+        Seeds the subsampling.
+
+    Returns
+    -------
+    texts : list of str
+    y : ndarray of int
+        1 for the minority class, 0 otherwise.
+    """
     corpus = _LOADERS[setting.corpus]()
     cap = max_majority or setting.max_majority
     if setting.ratio is None:
@@ -71,7 +91,23 @@ def load_setting(setting, *, max_majority=None, random_state=0):
 
 def fold_splits(y, *, n_folds=5, repeats=1, random_state=0):
     """Repeated stratified k-fold: ``(repeat, fold, train, test)``, repeat ``r``
-    shuffled with the fixed seed ``random_state + r``."""
+    shuffled with the fixed seed ``random_state + r``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels (the folds are stratified on them).
+    n_folds : int, default=5
+    repeats : int, default=1
+    random_state : int, default=0
+        Seed of repeat 0.
+
+    Yields
+    ------
+    repeat, fold : int
+    train, test : ndarray of int
+        Row indices.
+    """
     for repeat in range(repeats):
         folds = StratifiedKFold(n_folds, shuffle=True, random_state=random_state + repeat)
         for fold, (train, test) in enumerate(folds.split(np.zeros(len(y)), y)):

@@ -111,12 +111,40 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
                   command="", verbose=1, figure=True, skip=()):
     """Evaluate every (setting, backbone, method) cell by repeated stratified k-fold CV.
 
-    Returns the per-fold records (a pandas DataFrame; with ``out``, every record
-    in ``folds.csv``, including those of earlier runs). ``skip`` lists
-    ``"backbone/method"`` cells to leave out. A fold that raises is recorded with
-    its error and the run goes on. With ``figure`` (matplotlib installed), the
-    re-embedding picture of the first setting and a critical-difference diagram
-    per backbone are written to ``out``.
+    A fold that raises is recorded with its error and the run goes on.
+
+    Parameters
+    ----------
+    settings : list of str
+        Names in :data:`~miso_resample.benchmark.protocol.SETTINGS`.
+    methods : list of str
+        Methods; each runs on the backbones that have it.
+    backbones : sequence of str, default=("embedding",)
+    n_folds : int, default=5
+    repeats : int, default=1
+    max_majority : int or None, default=None
+        Cap on the majority documents of every setting.
+    random_state : int, default=0
+    device : str, default="auto"
+    k_neighbors : int, default=5
+    out : str, path-like or None, default=None
+        Folder for ``folds.csv``, ``results.csv``, ``results.md``, the figures
+        and the embedding cache; a rerun with the same folder resumes.
+    command : str, default=""
+        The command line, written into ``results.md``.
+    verbose : int, default=1
+        Progress bars when positive.
+    figure : bool, default=True
+        With matplotlib: the re-embedding picture of the first setting and a
+        critical-difference diagram per backbone.
+    skip : sequence of str, default=()
+        ``"backbone/method"`` cells to leave out.
+
+    Returns
+    -------
+    folds : pandas.DataFrame
+        The per-fold records (with ``out``: every record in ``folds.csv``,
+        including those of earlier runs).
     """
     import pandas as pd
     from tqdm.auto import tqdm
@@ -196,14 +224,37 @@ def _figure(X, y, path, random_state, name, verbose):
               flush=True)
 
 
+_VARIANTS_OF_MISO = ("miso+threshold", "cag")
+
+
+def _is_peer(methods):
+    """Methods compared with MISO: everything but MISO's own variants and ablations."""
+    return ~methods.str.startswith("miso-") & ~methods.isin(_VARIANTS_OF_MISO)
+
+
+def _threshold_line(folds, backbone):
+    """One sentence: MISO + threshold against the tuned threshold alone (paired)."""
+    from .stats import wilcoxon_against
+
+    pair = folds[folds["method"].isin(["miso+threshold", "threshold"])]
+    if pair["method"].nunique() < 2:
+        return ""
+    row = wilcoxon_against(pair, "miso+threshold", backbone=backbone).iloc[0]
+    return (f"MISO + threshold against the tuned threshold alone: mean difference "
+            f"{row['mean_difference']:+.2f} points over {int(row['n_pairs'])} paired folds, "
+            f"Wilcoxon p = {row['p_value']:.4g}.")
+
+
 def _significance(folds, summary, out, figure):
-    """Per backbone: the significance report and the critical-difference diagram."""
+    """Per backbone: the significance report of MISO against its peers (MISO's own
+    variants and ablations left out), MISO + threshold against the threshold alone,
+    and the critical-difference diagram."""
     from .stats import average_ranks, nemenyi_critical_difference, significance_report
 
     sections = []
     for backbone in dict.fromkeys(summary["backbone"]):
-        main = folds[(folds["backbone"] == backbone)
-                     & ~folds["method"].str.startswith("miso-")]
+        part = folds[folds["backbone"] == backbone]
+        main = part[_is_peer(part["method"]) | (part["method"] == "miso")]
         if "miso" not in set(main["method"]) or main["method"].nunique() < 2:
             continue
         try:
@@ -211,15 +262,15 @@ def _significance(folds, summary, out, figure):
         except ValueError as exc:
             sections.append(f"### Significance: backbone `{backbone}`\n\nNot computed: {exc}")
             continue
-        part = summary[(summary["backbone"] == backbone)
-                       & ~summary["method"].str.startswith("miso-")]
-        scores = part.pivot(index="setting", columns="method", values="f1").dropna()
+        text += "\n" + _threshold_line(part, backbone) + "\n"
+        cells = summary[(summary["backbone"] == backbone)
+                        & (_is_peer(summary["method"]) | (summary["method"] == "miso"))]
+        scores = cells.pivot(index="setting", columns="method", values="f1").dropna()
         if figure and len(scores) and scores.shape[1] > 1:
             from .figure import plot_critical_difference
 
-            ranks = average_ranks(scores)
             cd = nemenyi_critical_difference(scores.shape[1], len(scores))
-            plot_critical_difference(ranks, cd, Path(out) / f"cd-{backbone}.png",
+            plot_critical_difference(average_ranks(scores), cd, Path(out) / f"cd-{backbone}.png",
                                      title=f"{backbone}: average rank of minority F1 "
                                            f"over {len(scores)} settings")
             text += f"\n![critical difference, {backbone}](cd-{backbone}.png)\n"

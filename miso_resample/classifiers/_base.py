@@ -14,9 +14,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
+from .._core.glove import glove_available, glove_matrix
 from .._core.inputs import check_texts
 from .._core.torch_utils import resolve_device, seeded_torch
-from .._core.glove import glove_available, glove_matrix
 from .._core.vocabulary import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import DiceLoss, FocalLoss

@@ -35,6 +35,16 @@ def load_sms_spam(path):
     """SMS Spam Collection (Almeida et al. 2011): the ``SMSSpamCollection`` file.
 
     One message per line, ``ham<TAB>text`` or ``spam<TAB>text``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``SMSSpamCollection`` file.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (labels), ``target_names``, ``DESCR``.
     """
     texts, labels = [], []
     with open(_existing(path, "SMSSpamCollection"), encoding="utf-8", errors="replace") as f:
@@ -55,8 +65,20 @@ def load_sms_spam(path):
 def load_imdb(path, *, subset="train"):
     """Large Movie Review Dataset (Maas et al. 2011): the ``aclImdb`` folder.
 
-    Reads ``<subset>/neg/*.txt`` and ``<subset>/pos/*.txt`` (``subset`` is
-    ``"train"``, ``"test"`` or ``"all"``); ``<br />`` tags become spaces.
+    Reads ``<subset>/neg/*.txt`` and ``<subset>/pos/*.txt``; ``<br />`` tags
+    become spaces.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``aclImdb`` folder.
+    subset : {"train", "test", "all"}, default="train"
+        Which part to read.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (labels), ``target_names``, ``DESCR``.
     """
     root = _existing(path, "aclImdb folder")
     subsets = ["train", "test"] if subset == "all" else [subset]
@@ -94,6 +116,16 @@ def load_ag_news(path):
     Rows ``"class","title","description"`` with class 1-4 (World, Sports,
     Business, Sci/Tech), no header; the text is the title and the description
     (the format's ``\\`` line breaks become spaces).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (labels), ``target_names``, ``DESCR``.
     """
     texts, labels = [], []
     for number, (label, title, description) in _csv_rows(path, "AG News CSV", 3):
@@ -109,6 +141,16 @@ def load_yelp_polarity(path):
 
     Rows ``"label","text"`` with label 1 (negative) or 2 (positive), no header;
     the format's escaped ``\\n`` become line breaks.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (labels), ``target_names``, ``DESCR``.
     """
     texts, labels = [], []
     for number, (label, text) in _csv_rows(path, "Yelp polarity CSV", 2):
@@ -126,6 +168,18 @@ def load_toutiao(path, *, include_keywords=False):
     Lines ``id_!_code_!_category_!_title_!_keywords``; the text is the title
     (and the keywords when ``include_keywords``); ``target_names`` are the
     category names (e.g. ``news_culture``) in order of first appearance.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``toutiao_cat_data.txt`` file.
+    include_keywords : bool, default=False
+        Append each line's keywords to its title.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (labels), ``target_names``, ``DESCR``.
     """
     texts, labels = [], []
     with open(_existing(path, "Toutiao file"), encoding="utf-8", errors="replace") as f:

@@ -199,7 +199,8 @@ class AutoregressiveDecoder(torch.nn.Module):
         most likely tokens and to the nucleus of probability ``top_p``
         (Holtzman et al. 2020: the fewest most likely tokens whose probabilities
         add up to ``top_p``; as ``top_p`` goes to 0, only the argmax is left).
-        Generated anchors are never empty, and the banned tokens (``[PAD]``, ``[BOS]``, ``[UNK]``) never appear.
+        Generated anchors are never empty, and the banned tokens (``[PAD]``,
+        ``[BOS]``, ``[UNK]``) never appear.
         """
         max_length = min(max_length or self.max_length, self.max_length)
         batch = latent.shape[0]

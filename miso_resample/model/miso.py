@@ -38,8 +38,8 @@ from typing import NamedTuple
 
 import torch
 
-from .mine import MINE
 from .discriminators import Discriminator
+from .mine import MINE
 from .sfm import SemanticFusionModule
 
 __all__ = ["MISOModule", "MISOOutputs"]
