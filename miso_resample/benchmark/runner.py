@@ -135,8 +135,8 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
     verbose : int, default=1
         Progress bars when positive.
     figure : bool, default=True
-        With matplotlib: the re-embedding picture of the first setting and a
-        critical-difference diagram per backbone.
+        With matplotlib: a critical-difference diagram per backbone, and with
+        the embedding backbone the re-embedding picture of the first setting.
     skip : sequence of str, default=()
         ``"backbone/method"`` cells to leave out.
 
@@ -166,7 +166,7 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
         if verbose:
             print(f"{name}: {len(texts)} documents, {int(y.sum())} minority", flush=True)
         X = _embed(name, texts, embedder, cache)
-        if figure and out is not None and name == settings[0]:
+        if figure and out is not None and name == settings[0] and "embedding" in backbones:
             _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
         folds = list(fold_splits(y, n_folds=n_folds, repeats=repeats,
                                  random_state=random_state))
