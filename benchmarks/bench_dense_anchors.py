@@ -19,7 +19,7 @@ the last epoch's tau, so that only training differs between the two.
 
 MISO variants: the defaults, then each generator change switched off alone
 (``-residual``: ``decoder="scratch"``; ``-nearest``: ``pairing="random"``;
-``-negatives``: ``majority_signal=None``; ``-floor``: ``mi_floor=0``;
+``-negatives``: ``majority_signal=None``; ``critic``: ``majority_signal="critic"``; ``-floor``: ``mi_floor=0``;
 ``-noise``: ``latent_noise=0``), the CAG-only ablation, and ``legacy`` (every
 change off: the generator before them).
 
@@ -47,8 +47,8 @@ VARIANTS = {
     "miso": {},
     "miso -residual": dict(decoder="scratch"),
     "miso -nearest": dict(pairing="random"),
-    "miso -critic": dict(majority_signal=None),
-    "miso negatives": dict(majority_signal="negatives"),
+    "miso -negatives": dict(majority_signal=None),
+    "miso critic": dict(majority_signal="critic"),
     "miso -floor": dict(mi_floor=0.0),
     "miso -noise": dict(latent_noise=0.0),
     "miso -early": dict(early_stopping=None),

@@ -83,7 +83,7 @@ MISO_PARAMETERS = """device : str, default="auto"
         ``pairing="nearest"``: candidate partners per minority row. The
         ``j``-th anchor of a source takes the ``j``-th nearest.
 
-    majority_signal : {"negatives", "critic"} or None, default="critic"
+    majority_signal : {"negatives", "critic"} or None, default="negatives"
         A signal that points the anchors away from the majority:
         ``"negatives"`` shows the minority discriminator the real majority rows
         as "not minority" too; ``"critic"`` adds a critic trained on real

@@ -174,7 +174,7 @@ class MISOSampler(BaseOverSampler):
         decoder="auto",
         pairing="nearest",
         n_partners=10,
-        majority_signal="critic",
+        majority_signal="negatives",
         mi_floor=0.2,
         mine_warmup="sfm",
         latent_noise=4.0,

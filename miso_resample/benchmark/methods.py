@@ -40,7 +40,8 @@ class Method:
 MISO_ABLATIONS = {
     "miso-residual": dict(decoder="scratch"),
     "miso-nearest": dict(pairing="random"),
-    "miso-critic": dict(majority_signal=None),
+    "miso-signal": dict(majority_signal=None),
+    "miso-critic": dict(majority_signal="critic"),
     "miso-floor": dict(mi_floor=0.0),
     "miso-noise": dict(latent_noise=0.0),
     "miso-early": dict(early_stopping=None),
