@@ -231,3 +231,12 @@ def test_runner_resumes_retries_failures_and_caches_embeddings(monkeypatch, tmp_
     assert folds["error"].isna().all() and len(folds) == 18
     with pytest.raises(ValueError, match="textcnn-miso"):
         runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none"], skip=("textcnn-miso",))
+
+
+def test_results_name_settings_whose_fold_counts_differ_from_the_command():
+    from miso_resample.benchmark.runner import _fold_counts
+
+    summary = pd.DataFrame({"setting": ["a", "a", "b", "b", "c"], "n": [15, 15, 5, 7, 5]})
+    sentence = _fold_counts(summary, expected=5)
+    assert "a 15, b 5-7." in sentence and "c" not in sentence.split(":")[1]
+    assert _fold_counts(summary[summary["setting"] == "c"], expected=5) == ""

@@ -278,6 +278,19 @@ def _significance(folds, summary, out, figure):
     return sections
 
 
+def _fold_counts(summary, expected):
+    """A sentence on the settings whose cells hold another number of folds than this
+    run's ``expected`` (resumed from a run with other repeats, or cut mid-cell)."""
+    counts = summary.groupby("setting", sort=False)["n"].agg(["min", "max"])
+    odd = counts[(counts["min"] != expected) | (counts["max"] != expected)]
+    if odd.empty:
+        return ""
+    parts = [f"{name} {lo}" if lo == hi else f"{name} {lo}-{hi}"
+             for name, (lo, hi) in odd.iterrows()]
+    return ("Folds per cell differ from this command's in some settings (cells kept from "
+            f"an earlier run with the same --out): {', '.join(parts)}. ")
+
+
 def write_results(out, command, n_folds, repeats, random_state, seconds, *, done=False,
                   figure=True):
     """``results.md``, ``results.csv`` (one row per cell) and the figures, from the
@@ -300,7 +313,7 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
         "`embedding` = frozen all-MiniLM-L6-v2 sentence embeddings -> StandardScaler -> "
         "sampler -> LogisticRegression; `textcnn` / `textrnn` = sampler on raw texts -> "
         "TextCNN / TextRNN; `finetune` = sampler on raw texts -> TransformerClassifier "
-        f"(MiniLM fine-tuned). {status}",
+        f"(MiniLM fine-tuned). {_fold_counts(summary, repeats * n_folds)}{status}",
         *_significance(folds, summary, out, figure),
     ]
     for backbone in dict.fromkeys(summary["backbone"]):
