@@ -19,9 +19,9 @@ the last epoch's tau, so that only training differs between the two.
 
 MISO variants: the defaults, then each generator change switched off alone
 (``-residual``: ``decoder="scratch"``; ``-nearest``: ``pairing="random"``;
-``-negatives``: ``majority_signal=None``; ``critic``: ``majority_signal="critic"``; ``-floor``: ``mi_floor=0``;
-``-noise``: ``latent_noise=0``), the CAG-only ablation, and ``legacy`` (every
-change off: the generator before them).
+``-negatives``: ``majority_signal=None``; ``critic``: ``majority_signal="critic"``;
+``-floor``: ``mi_floor=0``; ``-noise``: ``latent_noise=0``), the CAG-only ablation,
+and ``legacy`` (every change off: the generator before them).
 
 Run from the repository root (alone: no other torch job on the machine)::
 

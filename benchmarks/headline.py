@@ -6,7 +6,8 @@ Student-t interval) and writes, per backbone, one row per method:
 
 - the mean over settings of the per-setting mean minority F1, with a 95%
   interval ``1.96 * sqrt(sum(se_i ** 2)) / n_settings`` built from the
-  per-setting standard errors (settings are independent data);
+  per-setting standard errors ``se_i`` (each recovered from its cell's Student-t
+  half-width; settings are independent data);
 - the average rank over settings (1 = best), as in the critical-difference
   figure of each run;
 - the number of settings and of folds behind each mean.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from miso_resample.benchmark.report import command_line, markdown_table
 from miso_resample.benchmark.stats import average_ranks
@@ -39,7 +41,8 @@ def headline_rows(summary):
     ranks = average_ranks(means)
     rows = []
     for method in ranks.sort_values().index:
-        se = halves[method].to_numpy() / 1.96          # near-normal t quantile at n >= 9
+        n = folds.loc[means.index, method].to_numpy()
+        se = halves[method].to_numpy() / stats.t.ppf(0.975, n - 1)   # the cell's t interval
         half = 1.96 * np.sqrt(np.nansum(se ** 2)) / len(means)
         rows.append({"method": method, "mean minority F1": f"{means[method].mean():.1f} "
                      f"±{half:.1f}", "average rank": f"{ranks[method]:.2f}",
