@@ -147,14 +147,15 @@ MISO_PARAMETERS = """device : str, default="auto"
         Text mode, ``decoder="scratch"``, ``decoding="sample"``: sample from
         the nucleus of this probability (Holtzman et al. 2020).
 
-    edit_rate : float in [0, 1], default=0.4
+    edit_rate : float in [0, 1], default=0.5
         Text mode, ``decoder="edit"``: share of a source's content words that
         each anchor substitutes or deletes (at least one).
 
-    splice_rate : float in [0, 1], default=0.5
+    splice_rate : float in [0, 1], default=0.0
         Text mode, ``decoder="edit"``: probability that an anchor keeps its
         source only up to a word another text of the class shares, and goes on
-        with that text.
+        with that text. Off by default: a splice copies the end of a real text,
+        so it repeats word pairs across anchors (lower distinct-2).
 
     precision : {"float32", "bfloat16"}, default="float32"
         ``"bfloat16"`` trains and generates under bf16 autocast (weights and

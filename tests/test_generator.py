@@ -191,6 +191,19 @@ def test_substitution_moves_the_text_toward_its_anchor_vector():
     assert anchor in ("a bad film", "a awful film")           # the best-moving substitution
 
 
+def test_substitutes_typical_of_another_class_are_never_drawn():
+    texts = ["a good film", "a bad film", "a great film", "an awful film"]
+    editor = _editor(texts, np.array([1, 1, 0, 0]), edit_rate=0.5, splice_rate=0.0,
+                     temperature=1e-3)
+    vectors = {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-0.5, 0.0],
+               "awful": [-1.0, 0.0], "film": [0.0, 1.0]}
+    editor.vectors = np.array([vectors[w] for w in editor.words])
+    editor._neighbours = editor._neighbour_table(4)
+    awful_film = editor.sentence_vectors()[3]         # "awful" would move best: onto it
+    anchors = {editor.edit(0, awful_film, np.random.RandomState(seed)) for seed in range(5)}
+    assert anchors == {"a bad film"}                  # "awful" only occurs in class 0
+
+
 def test_splice_joins_at_a_word_both_texts_share():
     texts = ["the plot was thin and the acting was wooden throughout",
              "the score was lovely and the cast was charming"]

@@ -7,7 +7,8 @@ turns the anchor vector into text by editing the source, keeping its surface
 form (the paper's "similar surface form", Table 6):
 
 * **substitute**: a content word by one of its nearest neighbours in the word
-  space (words of the training texts only);
+  space (words of the training texts only), never by a word more typical of
+  another class than both the word it replaces and a neutral word;
 * **delete**: a content word;
 * **splice**: keep the source up to a word that another text of the class
   also contains, and continue with that text from there (the junction is a
@@ -61,10 +62,10 @@ class SourceEditor:
         Their classes (splice donors come from the source's class).
     use_glove : bool, default=False
         Word vectors from GloVe (else LSA vectors of ``texts``).
-    edit_rate : float, default=0.4
+    edit_rate : float, default=0.5
         Share of a source's content words edited per anchor (at least one,
         unless 0: then no word is edited).
-    splice_rate : float, default=0.5
+    splice_rate : float, default=0.0
         Probability that an anchor also splices in the end of another text.
     n_neighbours : int, default=30
         Substitution candidates per word.
@@ -75,7 +76,7 @@ class SourceEditor:
         Seeds the LSA vectors.
     """
 
-    def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.4, splice_rate=0.5,
+    def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.5, splice_rate=0.0,
                  n_neighbours=30, temperature=0.05, random_state=0):
         self.texts = list(texts)
         self.labels = np.asarray(labels)
@@ -96,6 +97,7 @@ class SourceEditor:
         self.vectors = word_vectors_for(words, self.texts, use_glove=use_glove,
                                         random_state=random_state)
         self._neighbours = self._neighbour_table(n_neighbours)
+        self._evidence = self._class_evidence(counts)
         self._positions = [self._word_positions(spans) for spans in self._spans]
 
     # -- word space --------------------------------------------------------------------
@@ -104,6 +106,24 @@ class SourceEditor:
         unit = self.vectors / np.where(norms > 0, norms, 1.0)
         k = min(k + 1, len(self.words))
         return NearestNeighbors(n_neighbors=k).fit(unit).kneighbors(unit)[1][:, 1:]
+
+    def _class_evidence(self, counts):
+        """``{class: log-odds of each word's document frequency in the class
+        against the other classes}`` (add-0.5 smoothing; 0: no evidence)."""
+        evidence = {}
+        for cls in np.unique(self.labels):
+            inside = defaultdict(int)
+            for spans, label in zip(self._spans, self.labels):
+                if label == cls:
+                    for w in {w for _, _, w in spans}:
+                        inside[w] += 1
+            n_in = int((self.labels == cls).sum())
+            n_out = len(self.labels) - n_in
+            df_in = np.array([inside[w] for w in self.words], dtype=float)
+            df_out = np.array([counts[w] for w in self.words], dtype=float) - df_in
+            evidence[cls] = (np.log((df_in + 0.5) / (n_in + 1.0))
+                             - np.log((df_out + 0.5) / (n_out + 1.0)))
+        return evidence
 
     @staticmethod
     def _word_positions(spans):
@@ -146,8 +166,10 @@ class SourceEditor:
         p /= p.sum()
         return rng.choice(len(gains), size=min(size, int((p > 0).sum())), replace=False, p=p)
 
-    def _substitutions(self, spans, target, rng):
-        """``{position: new word or ""}`` for the substitutions and deletions drawn."""
+    def _substitutions(self, spans, target, rng, cls):
+        """``{position: new word or ""}`` for the substitutions and deletions drawn.
+        A substitute is never more typical of another class than both the word it
+        replaces and a neutral word (class evidence of :meth:`_class_evidence`)."""
         positions, ids = self._content(spans)
         if not len(ids) or self.edit_rate == 0:
             return {}
@@ -164,6 +186,9 @@ class SourceEditor:
             + w[..., None] * self.vectors[candidates]                   # substitution
         gains = (np.linalg.norm(current - target)
                  - np.linalg.norm(moved / weight - target, axis=-1))    # (P, N)
+        evidence = self._evidence[cls]
+        floor = np.minimum(evidence[ids], 0.0)[:, None]
+        gains[evidence[candidates] < floor] = -np.inf                  # off-class words
         left = weight - self.idf[ids]                                    # deletion
         deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
         del_gain = np.linalg.norm(current - target) - np.linalg.norm(deleted - target, axis=1)
@@ -242,5 +267,5 @@ class SourceEditor:
         text, spans = self.texts[source], self._spans[source]
         splice = (self._splice(source, spans, target, rng)
                   if rng.rand() < self.splice_rate else None)
-        edits = self._substitutions(spans, target, rng)
+        edits = self._substitutions(spans, target, rng, self.labels[source])
         return re.sub(r"\s{2,}", " ", self._render(text, spans, edits, splice)).strip()
