@@ -229,6 +229,8 @@ def test_runner_resumes_retries_failures_and_caches_embeddings(monkeypatch, tmp_
     folds = runner.run_benchmark(*args, **kwargs)
     assert calls == ["ros"] * 6 and embedded == [len(texts)]
     assert folds["error"].isna().all() and len(folds) == 18
+    # the report sums the folds' own times, those kept from the first run included
+    assert "the folds' own times sum to 2 s" in (tmp_path / "results.md").read_text()
     with pytest.raises(ValueError, match="textcnn-miso"):
         runner.run_benchmark(["rotten_tomatoes-rotten-5"], ["none"], skip=("textcnn-miso",))
 

@@ -171,6 +171,16 @@ def _editor(texts, labels, **kwargs):
     return editor
 
 
+def _toy_editor(texts, vectors):
+    """An editor of ``texts`` (classes 1, 1, 0, 0) on hand-set 2-d word vectors that
+    always draws the best-moving edit."""
+    editor = _editor(texts, np.array([1, 1, 0, 0]), edit_rate=0.5, splice_rate=0.0,
+                     temperature=1e-3)
+    editor.vectors = np.array([vectors[w] for w in editor.words])
+    editor._neighbours = editor._neighbour_table(4)
+    return editor
+
+
 def test_edit_decoder_forced_to_keep_returns_the_source():
     texts = ["a good film with fine acting", "a bad film", "the plot was dull", "fine work"]
     editor = _editor(texts, np.array([1, 1, 0, 0]), edit_rate=0.0, splice_rate=0.0)
@@ -180,12 +190,8 @@ def test_edit_decoder_forced_to_keep_returns_the_source():
 
 def test_substitution_moves_the_text_toward_its_anchor_vector():
     texts = ["a good film", "a bad film", "a great film", "an awful film"]
-    editor = _editor(texts, np.array([1, 1, 0, 0]), edit_rate=0.5, splice_rate=0.0,
-                     temperature=1e-3)
-    vectors = {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-1.0, 0.0],
-               "awful": [-1.0, 0.1], "film": [0.0, 1.0]}
-    editor.vectors = np.array([vectors[w] for w in editor.words])
-    editor._neighbours = editor._neighbour_table(4)
+    editor = _toy_editor(texts, {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-1.0, 0.0],
+                                 "awful": [-1.0, 0.1], "film": [0.0, 1.0]})
     target = np.array([-1.0, 1.0])                            # toward "bad"/"awful" + film
     anchor = editor.edit(0, target, np.random.RandomState(0))
     assert anchor in ("a bad film", "a awful film")           # the best-moving substitution
@@ -193,12 +199,8 @@ def test_substitution_moves_the_text_toward_its_anchor_vector():
 
 def test_substitutes_typical_of_another_class_are_never_drawn():
     texts = ["a good film", "a bad film", "a great film", "an awful film"]
-    editor = _editor(texts, np.array([1, 1, 0, 0]), edit_rate=0.5, splice_rate=0.0,
-                     temperature=1e-3)
-    vectors = {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-0.5, 0.0],
-               "awful": [-1.0, 0.0], "film": [0.0, 1.0]}
-    editor.vectors = np.array([vectors[w] for w in editor.words])
-    editor._neighbours = editor._neighbour_table(4)
+    editor = _toy_editor(texts, {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-0.5, 0.0],
+                                 "awful": [-1.0, 0.0], "film": [0.0, 1.0]})
     awful_film = editor.sentence_vectors()[3]         # "awful" would move best: onto it
     anchors = {editor.edit(0, awful_film, np.random.RandomState(seed)) for seed in range(5)}
     assert anchors == {"a bad film"}                  # "awful" only occurs in class 0

@@ -301,7 +301,10 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
         folds["error"] = np.nan
     summary = summarize(folds)
     summary.to_csv(out / "results.csv", index=False)
-    status = (f"Total wall time of this run: {seconds:.0f} s." if done else
+    fold_seconds = float(folds["seconds"].sum()) if "seconds" in folds else float("nan")
+    status = (f"Total wall time of this run: {seconds:.0f} s; the folds' own times sum to "
+              f"{fold_seconds:.0f} s (including folds kept from earlier runs with this "
+              "--out)." if done else
               f"**Partial results** ({len(folds)} folds, {seconds:.0f} s so far): the run "
               "was interrupted or is still going.")
     parts = [
