@@ -230,6 +230,8 @@ MISO_ATTRIBUTES = """sampling_strategy_ : dict
         Text mode: the fitted word-level tokenizer and vocabulary.
 
     n_redecoded_ : int
-        Text mode: anchors whose greedy decoding copied their source text and
-        were re-drawn by sampling (a warning is issued if copies remain after
-        five draws)."""
+        Text mode: anchors that had to be re-drawn. ``"edit"``: edits that
+        copied a training text; ``"scratch"``: greedy decodings that copied
+        their source, re-drawn by sampling (a warning is issued if copies
+        remain after five draws); ``"pretrained"``: anchors whose rewrites were
+        all empty or copies, written by an edit of the source instead."""
