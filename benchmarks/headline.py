@@ -58,7 +58,7 @@ def main():
                         default=Path("benchmarks/results/protocol-v2/headline.md"))
     args = parser.parse_args()
     parts = ["# Headline: mean minority F1 over settings, per backbone",
-             f"Command: `{command_line(__file__)}`",
+             f"Command: `{command_line('headline.py')}`",
              "Mean over settings of each setting's mean minority F1 (in %), ± a 95% "
              "interval from the per-setting standard errors; average rank over the "
              "settings where every method listed has a result (1 = best). MISO's "

@@ -105,3 +105,16 @@ def test_language_model_auto_without_the_weights_says_how_to_install(tmp_path, m
         rewriter.load_language_model.__wrapped__("auto")
     with pytest.raises(ValueError, match="neither 'auto' nor the folder"):
         rewriter.load_language_model.__wrapped__(str(tmp_path / "missing"))
+
+
+def test_dequantised_cache_reloads_the_same_model(llama_folder, tmp_path):
+    import torch
+
+    model, tokenizer = rewriter.load_language_model.__wrapped__(str(llama_folder))
+    model.config.quantization_config = {"quant_method": "gguf"}     # as a GGUF load leaves it
+    rewriter._save_dequantised(model, tokenizer, tmp_path / "cache")
+    again, tokenizer_again = rewriter.load_language_model.__wrapped__(str(tmp_path / "cache"))
+    ids = torch.tensor([[1, 2, 3, 4]])
+    torch.testing.assert_close(model(ids).logits, again(ids).logits)
+    assert not hasattr(again.config, "quantization_config")
+    assert tokenizer_again("dull movie")["input_ids"] == tokenizer("dull movie")["input_ids"]

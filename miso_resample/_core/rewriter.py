@@ -38,6 +38,29 @@ def _smollm2_cache(data_home=None):
     return Path(get_data_home(data_home)) / "miso_resample" / "smollm2-135m-instruct"
 
 
+def _save_dequantised(model, tokenizer, folder):
+    """Save a model loaded from GGUF (``save_pretrained`` refuses it) as float32
+    safetensors and its config; written to a temporary folder, then renamed, so that
+    an interrupted conversion leaves no half cache."""
+    import shutil
+    import tempfile
+
+    from safetensors.torch import save_file
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent))
+    tied = model.config.tie_word_embeddings
+    tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()
+               if not (tied and k == "lm_head.weight")}
+    save_file(tensors, str(tmp / "model.safetensors"), metadata={"format": "pt"})
+    config = model.config.to_dict()
+    config.pop("quantization_config", None)
+    type(model.config).from_dict(config).to_json_file(str(tmp / "config.json"))
+    tokenizer.save_pretrained(tmp)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+
+
 @functools.lru_cache(maxsize=2)
 def load_language_model(spec="auto"):
     """``(model, tokenizer)`` of a causal language model, on the CPU, in eval mode.
@@ -61,8 +84,7 @@ def load_language_model(spec="auto"):
                 folder, gguf_file=_GGUF_FILE, **options)
             model = transformers.AutoModelForCausalLM.from_pretrained(
                 folder, gguf_file=_GGUF_FILE, dtype=torch.float32, **options)
-            model.save_pretrained(cache)
-            tokenizer.save_pretrained(cache)
+            _save_dequantised(model, tokenizer, cache)
         spec = cache
     path = Path(spec)
     if not path.is_dir():
