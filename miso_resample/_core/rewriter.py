@@ -70,7 +70,6 @@ def load_language_model(spec="auto"):
     ``transformers`` causal language model. Loaded once per process.
     """
     transformers = require("transformers", "lm", 'decoder="pretrained"')
-    options = dict(local_files_only=True)
     if spec == "auto":
         cache = _smollm2_cache()
         if not (cache / "config.json").exists():
@@ -81,18 +80,18 @@ def load_language_model(spec="auto"):
                 require(module, "lm", 'decoder="pretrained" (GGUF weights)')
             folder = found.submodule_search_locations[0]
             tokenizer = transformers.AutoTokenizer.from_pretrained(
-                folder, gguf_file=_GGUF_FILE, **options)
+                folder, gguf_file=_GGUF_FILE, local_files_only=True)
             model = transformers.AutoModelForCausalLM.from_pretrained(
-                folder, gguf_file=_GGUF_FILE, dtype=torch.float32, **options)
+                folder, gguf_file=_GGUF_FILE, dtype=torch.float32, local_files_only=True)
             _save_dequantised(model, tokenizer, cache)
         spec = cache
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"language_model={str(spec)!r} is neither 'auto' nor the folder "
                          "of a transformers causal language model.")
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path, **options)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32,
-                                                              **options)
+                                                              local_files_only=True)
     return model.eval(), tokenizer
 
 
