@@ -136,10 +136,14 @@ class LanguageModelRewriter:
         return content + "\n"
 
     @torch.no_grad()
-    def rewrite(self, texts, n_candidates):
-        """``n_candidates`` sampled rewrites of each text: a list of lists of str."""
+    def rewrite(self, texts, n_candidates, verbose=0):
+        """``n_candidates`` sampled rewrites of each text: a list of lists of str
+        (a progress bar over the batches when ``verbose``)."""
+        from tqdm.auto import tqdm
+
         out = []
-        for start in range(0, len(texts), self.batch_size):
+        starts = range(0, len(texts), self.batch_size)
+        for start in tqdm(starts, desc="rewrites", unit="batch", disable=not verbose):
             batch = list(texts[start:start + self.batch_size])
             enc = self.tokenizer([self._prompt(t) for t in batch], return_tensors="pt",
                                  padding=True).to(self.device)

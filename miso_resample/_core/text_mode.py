@@ -153,7 +153,8 @@ class TextMode:
         editor, texts = data.context["editor"], data.context["texts"]
         targets = self._anchor_vectors(net, data, source, partners)
         rewrites = data.context["rewriter"].rewrite([texts[s] for s in source],
-                                                    self.params.n_candidates)
+                                                    self.params.n_candidates,
+                                                    verbose=self.params.verbose)
         known, anchors, redrawn = set(texts), [], 0
         for s, target, candidates in zip(source, targets, rewrites):
             vectors = [editor.sentence_vector(c) for c in candidates]
