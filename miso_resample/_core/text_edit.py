@@ -143,24 +143,22 @@ class SourceEditor:
         weights = self.idf[ids]
         return (weights[:, None] * self.vectors[ids]).sum(0), weights.sum()
 
-    def sentence_vectors(self):
-        """IDF-weighted mean word vector of every text (zeros without content words)."""
-        out = np.zeros((len(self.texts), self.vectors.shape[1]))
-        for i, spans in enumerate(self._spans):
-            _, ids = self._content(spans)
-            if len(ids):
-                total, weight = self._sums(ids)
-                out[i] = total / weight
-        return out
-
-    def sentence_vector(self, text):
-        """IDF-weighted mean word vector of any text (words unknown to the training
-        texts are left out; zeros without a known content word)."""
-        _, ids = self._content([(0, 0, m.group(0).lower()) for m in _WORD.finditer(text)])
+    def _mean_vector(self, spans):
+        """IDF-weighted mean vector of the content words in ``spans`` (zeros without)."""
+        _, ids = self._content(spans)
         if not len(ids):
             return np.zeros(self.vectors.shape[1])
         total, weight = self._sums(ids)
         return total / weight
+
+    def sentence_vectors(self):
+        """IDF-weighted mean word vector of every text (zeros without content words)."""
+        return np.array([self._mean_vector(spans) for spans in self._spans])
+
+    def sentence_vector(self, text):
+        """IDF-weighted mean word vector of any text (words unknown to the training
+        texts are left out; zeros without a known content word)."""
+        return self._mean_vector([(0, 0, m.group(0).lower()) for m in _WORD.finditer(text)])
 
     # -- edits -------------------------------------------------------------------------
     def _draw(self, gains, size, rng):
@@ -240,11 +238,7 @@ class SourceEditor:
 
     def _spliced_vector(self, spans, option):
         cut, donor, donor_cut = option
-        _, ids = self._content(spans[:cut] + self._spans[donor][donor_cut:])
-        if not len(ids):
-            return np.zeros(self.vectors.shape[1])
-        total, weight = self._sums(ids)
-        return total / weight
+        return self._mean_vector(spans[:cut] + self._spans[donor][donor_cut:])
 
     @staticmethod
     def _capitalised(old, new):

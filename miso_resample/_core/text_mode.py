@@ -51,10 +51,9 @@ class TextMode:
     name = "text"
     decoders = ("edit", "scratch", "pretrained")
     _vector_decoders = ("edit", "pretrained")      # MISO on sentence vectors
-    auto = {"edit": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
-                         adversarial_weight=1.0),
-            "pretrained": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
-                               adversarial_weight=1.0),
+    _vector_auto = dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
+                        adversarial_weight=1.0)
+    auto = {"edit": _vector_auto, "pretrained": _vector_auto,
             "scratch": dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, epoch_pairs=None,
                             adversarial_weight=0.1)}
 
