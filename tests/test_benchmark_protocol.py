@@ -242,3 +242,14 @@ def test_results_name_settings_whose_fold_counts_differ_from_the_command():
     sentence = _fold_counts(summary, expected=5)
     assert "a 15, b 5-7." in sentence and "c" not in sentence.split(":")[1]
     assert _fold_counts(summary[summary["setting"] == "c"], expected=5) == ""
+
+
+def test_a_script_command_line_can_be_pasted_back():
+    import shlex
+
+    from miso_resample.benchmark.report import command_line
+
+    argv = ["--methods", "MISO (edit, default)", "RandomOverSampler", "--threads", "1"]
+    line = command_line("bench_text_rotten_tomatoes.py", argv)
+    assert line.startswith("python benchmarks/bench_text_rotten_tomatoes.py ")
+    assert shlex.split(line)[2:] == argv

@@ -8,6 +8,7 @@ command that produced it, the versions and the hardware in the same words.
 import csv
 import os
 import platform
+import shlex
 import sys
 from pathlib import Path
 
@@ -62,9 +63,10 @@ def markdown_table(rows, columns=None):
 
 
 def command_line(script, argv=None):
-    """The command that produced a result, as the README shows it."""
+    """The command that produced a result, as the README shows it (shell-quoted, so
+    that it can be pasted back)."""
     args = argv if argv is not None else sys.argv[1:]
-    return f"python benchmarks/{script} {' '.join(args)}".strip()
+    return f"python benchmarks/{script} {shlex.join(args)}".strip()
 
 
 def write_report(out, name, rows, *, title, command, description, threads=None,
