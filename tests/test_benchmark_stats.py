@@ -221,3 +221,25 @@ def test_significance_report_needs_reference():
         significance_report(folds, "embedding", reference="absent")
     with pytest.raises(ValueError):
         significance_report(folds, "no-such-backbone")
+
+
+def test_ablation_table_against_miso_on_paired_folds():
+    from miso_resample.benchmark.tables import ablation_table
+
+    miso = np.arange(8.0).reshape(2, 4) * 10
+    folds = _long({"miso": miso, "miso-residual": miso - 2, "ros": miso + 5,
+                   "miso+threshold": miso + np.array([1, -1, 1, -1])},
+                  repeats=1, folds=4)
+    folds["anchor_shrinkage"] = np.where(folds["method"] == "miso-residual", 130.0, 100.0)
+    table = ablation_table(folds, "embedding")
+    lines = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in
+             table.splitlines()[2:]}
+    assert list(lines) == ["miso", "miso-residual", "miso+threshold"]   # no peer rows
+    residual = lines["miso-residual"]
+    assert residual[1:3] == ["8", "-2.00"]
+    # 8 pairs, all of one sign: exact two-sided p = 2 / 2**8; Holm over 2 methods x 2
+    assert float(residual[3]) == pytest.approx(2 * 2 / 2 ** 8, abs=5e-5)
+    assert residual[4].strip(" |") == "130.0"
+    assert lines["miso+threshold"][2] == "+0.00"
+    assert ablation_table(folds[folds["method"] != "miso-residual"]
+                          .query("method != 'miso+threshold'"), "embedding") == ""

@@ -16,7 +16,14 @@ import numpy as np
 from .methods import BACKBONES, METHODS
 from .protocol import SETTINGS, fold_splits, load_setting
 from .report import environment_line, markdown_table
-from .tables import anchor_table, difficulty_table, gap_table, means_table, summarize
+from .tables import (
+    ablation_table,
+    anchor_table,
+    difficulty_table,
+    gap_table,
+    means_table,
+    summarize,
+)
 
 __all__ = ["run_benchmark", "check_names", "write_results"]
 
@@ -329,6 +336,12 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
               "samples) and seconds per cell", difficulty_table(summary),
               "## Anchor quality (means over folds; % except p_class_ratio)",
               anchor_table(summary) or "No sampler generated anchors."]
+    for backbone in dict.fromkeys(summary["backbone"]):
+        table = ablation_table(folds, backbone)
+        if table:
+            parts += [f"## MISO's variants and ablations against MISO, backbone `{backbone}` "
+                      "(paired folds; anchor metrics in %, means over each row's folds)",
+                      table]
     failed = summary[summary["error"].astype(str) != ""]
     if len(failed):
         parts += ["## Failed folds", markdown_table(failed[["setting", "backbone", "method",

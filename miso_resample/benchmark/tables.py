@@ -11,7 +11,7 @@ from .report import markdown_table
 from .stats import mean_confidence_interval
 
 __all__ = ["summarize", "means_table", "gap_table", "difficulty_table", "anchor_table",
-           "MISO_METHODS"]
+           "ablation_table", "MISO_METHODS"]
 
 MISO_METHODS = ("miso", "miso+threshold")
 _CELL = ["setting", "backbone", "method"]
@@ -124,5 +124,36 @@ def anchor_table(summary):
             value = r[c]
             row[c.removeprefix("anchor_")] = "" if not np.isfinite(value) else (
                 f"{value:.2f}" if c == "anchor_p_class_ratio" else f"{value:.1f}")
+        rows.append(row)
+    return markdown_table(rows)
+
+
+def ablation_table(folds, backbone, score="f1"):
+    """MISO's variants and ablations (``cag``, ``miso+threshold``, ``miso-*``) against
+    MISO on the folds both ran: mean difference, Holm-adjusted Wilcoxon p, and the
+    variants' mean anchor metrics over those folds. "" when the backbone has none."""
+    from .stats import wilcoxon_against
+
+    part = folds[(folds["backbone"] == backbone) & folds[score].notna()]
+    variants = [m for m in dict.fromkeys(part["method"]) if m in ("cag", "miso+threshold")
+                or m.startswith("miso-")]
+    if "miso" not in set(part["method"]) or not variants:
+        return ""
+    tests = wilcoxon_against(part[part["method"].isin(["miso", *variants])], "miso",
+                             score=score, backbone=backbone).set_index("method")
+    columns = [c for c in ("anchor_shrinkage", "anchor_p_class", "anchor_recall",
+                           "anchor_duplicate_rate") if c in part]
+    rows = []
+    for method in ["miso", *variants]:
+        t = tests.loc[method] if method != "miso" else None
+        row = {"variant": method,
+               "pairs": "" if t is None else int(t["n_pairs"]),
+               f"{score}: variant minus MISO": "" if t is None else
+               f"{0.0 - t['mean_difference']:+.2f}",
+               "Holm p": "" if t is None or not np.isfinite(t["p_holm"]) else
+               f"{t['p_holm']:.3g}"}
+        means = part[part["method"] == method][columns].mean()
+        row.update({c.removeprefix("anchor_"): "" if not np.isfinite(v) else f"{v:.1f}"
+                    for c, v in means.items()})
         rows.append(row)
     return markdown_table(rows)
