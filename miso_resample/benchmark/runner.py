@@ -21,6 +21,7 @@ from .tables import (
     anchor_table,
     difficulty_table,
     gap_table,
+    is_miso_variant,
     means_table,
     summarize,
 )
@@ -231,12 +232,9 @@ def _figure(X, y, path, random_state, name, verbose):
               flush=True)
 
 
-_VARIANTS_OF_MISO = ("miso+threshold", "cag")
-
-
 def _is_peer(methods):
     """Methods compared with MISO: everything but MISO's own variants and ablations."""
-    return ~methods.str.startswith("miso-") & ~methods.isin(_VARIANTS_OF_MISO)
+    return ~is_miso_variant(methods)
 
 
 def _threshold_line(folds, backbone):

@@ -11,9 +11,12 @@ from .report import markdown_table
 from .stats import mean_confidence_interval
 
 __all__ = ["summarize", "means_table", "gap_table", "difficulty_table", "anchor_table",
-           "ablation_table", "MISO_METHODS"]
+           "ablation_table", "is_miso_variant", "MISO_METHODS"]
 
 MISO_METHODS = ("miso", "miso+threshold")
+# MISO's own variants (left out of the comparison with its peers) and its ablations,
+# the methods named ``miso-*``
+MISO_VARIANTS = ("miso+threshold", "cag")
 _CELL = ["setting", "backbone", "method"]
 
 
@@ -128,6 +131,11 @@ def anchor_table(summary):
     return markdown_table(rows)
 
 
+def is_miso_variant(methods):
+    """Boolean mask of a Series of method names: MISO's variants and ablations."""
+    return methods.str.startswith("miso-") | methods.isin(MISO_VARIANTS)
+
+
 def ablation_table(folds, backbone, score="f1"):
     """MISO's variants and ablations (``cag``, ``miso+threshold``, ``miso-*``) against
     MISO on the folds both ran: mean difference, Holm-adjusted Wilcoxon p, and the
@@ -135,8 +143,7 @@ def ablation_table(folds, backbone, score="f1"):
     from .stats import wilcoxon_against
 
     part = folds[(folds["backbone"] == backbone) & folds[score].notna()]
-    variants = [m for m in dict.fromkeys(part["method"]) if m in ("cag", "miso+threshold")
-                or m.startswith("miso-")]
+    variants = list(dict.fromkeys(part.loc[is_miso_variant(part["method"]), "method"]))
     if "miso" not in set(part["method"]) or not variants:
         return ""
     tests = wilcoxon_against(part[part["method"].isin(["miso", *variants])], "miso",
