@@ -6,6 +6,7 @@ there.
 
 import re
 from collections import Counter, defaultdict
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
@@ -13,6 +14,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import column_or_1d
 
 __all__ = ["tokenize", "distinct_n", "text_anchor_report"]
@@ -81,6 +83,8 @@ def _ngrams(tokens, n):
     return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
 
 
+@validate_params({"texts": "no_validation", "n": [Interval(Integral, 1, None, closed="left")]},
+                 prefer_skip_nested_validation=True)
 def distinct_n(texts, n):
     """Distinct-n: unique n-grams over total n-grams of a set of texts.
 
@@ -102,8 +106,6 @@ def distinct_n(texts, n):
     >>> distinct_n(["a b a", "a b"], 1)   # 2 unique of 5
     0.4
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
     grams = [g for text in texts for g in _ngrams(tokenize(text), n)]
     return len(set(grams)) / len(grams) if grams else float("nan")
 
@@ -227,6 +229,13 @@ def _text_class_metrics(texts, tokens, y, cls, anchors, a_tokens, src):
     return out
 
 
+@validate_params(
+    {"texts": ["array-like"], "y": ["array-like"], "texts_res": ["array-like"],
+     "y_res": ["array-like"], "sources": ["array-like", None],
+     "embedder": [HasMethods(["transform"]), None],
+     "classifier": [HasMethods(["fit", "predict"]), None], "cv": ["cv_object"],
+     "random_state": [Integral]},
+    prefer_skip_nested_validation=True)
 def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=None,
                        classifier=None, cv=5, random_state=0):
     """Quality metrics of the text anchors appended by an over-sampler.

@@ -6,8 +6,11 @@ considered as a difficult sample." With several classes, a neighbour of *any*
 other class counts.
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
 __all__ = ["find_difficult_samples", "difficult_share"]
@@ -19,6 +22,11 @@ def _as_label_set(minority_class):
     return [minority_class]
 
 
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "y": ["array-like"],
+     "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+     "minority_class": "no_validation", "metric": [str, callable], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True)
 def find_difficult_samples(X, y, *, k_neighbors=5, minority_class=None, metric="euclidean",
                            n_jobs=None):
     """Mask of the difficult minority samples.
@@ -61,8 +69,6 @@ def find_difficult_samples(X, y, *, k_neighbors=5, minority_class=None, metric="
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=None)
     y = column_or_1d(y, warn=True)
     check_consistent_length(X, y)
-    if not isinstance(k_neighbors, (int, np.integer)) or k_neighbors < 1:
-        raise ValueError(f"k_neighbors must be a positive integer, got {k_neighbors!r}.")
     if k_neighbors >= len(y):
         raise ValueError(
             f"k_neighbors={k_neighbors} must be smaller than the number of samples ({len(y)}).")

@@ -16,6 +16,8 @@ Helpers: :func:`knn_precision_recall` (Kynkaenniemi et al., 2019),
 :func:`distinct_n` and :func:`tokenize`.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
@@ -24,6 +26,7 @@ from sklearn.metrics import euclidean_distances, pairwise_distances_chunked
 from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_array
 
 from ._text_metrics import (
@@ -88,6 +91,9 @@ def _inside(queries, centres, radii):
                                                           reduce_func=reduce)))
 
 
+@validate_params({"real": ["array-like", "sparse matrix"], "fake": ["array-like", "sparse matrix"],
+                  "k": [Interval(Integral, 1, None, closed="left")]},
+                 prefer_skip_nested_validation=True)
 def knn_precision_recall(real, fake, k=5):
     """Improved precision and recall of Kynkaanniemi et al. (2019).
 
@@ -117,8 +123,6 @@ def knn_precision_recall(real, fake, k=5):
     >>> knn_precision_recall([[0.], [1.], [2.], [3.]], [[1.5], [10.]], k=1)
     (0.5, 1.0)
     """
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}.")
     real, fake = _dense(real, "real"), _dense(fake, "fake")
     if real.shape[1] != fake.shape[1]:
         raise ValueError(f"real has {real.shape[1]} features, fake has {fake.shape[1]}.")
@@ -213,6 +217,13 @@ def _geometry(X, y, cls, anchors, src, k, duplicate_tol):
     }, src
 
 
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "y": ["array-like"],
+     "X_res": ["array-like", "sparse matrix"], "y_res": ["array-like"],
+     "sources": ["array-like", None], "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+     "duplicate_tol": [Interval(Real, 0, None, closed="left")],
+     "classifier": [HasMethods(["fit", "predict"]), None], "random_state": [Integral]},
+    prefer_skip_nested_validation=True)
 def anchor_report(X, y, X_res, y_res, *, sources=None, k_neighbors=5, duplicate_tol=0.05,
                   classifier=None, random_state=0):
     """Quality metrics of the dense anchors appended by an over-sampler.
@@ -264,10 +275,6 @@ def anchor_report(X, y, X_res, y_res, *, sources=None, k_neighbors=5, duplicate_
         per anchor, in-sample); ``duplicate_rate``. No anchors: ``{}``.
         Classifier metrics are NaN when ``y`` has a single class.
     """
-    if not isinstance(k_neighbors, (int, np.integer)) or k_neighbors < 1:
-        raise ValueError(f"k_neighbors must be a positive integer, got {k_neighbors!r}.")
-    if not np.isscalar(duplicate_tol) or not duplicate_tol >= 0:
-        raise ValueError(f"duplicate_tol must be a non-negative number, got {duplicate_tol!r}.")
     X, y, anchors, anchor_y = _check_resampled(X, y, X_res, y_res)
     if len(anchors) == 0:
         return {}

@@ -327,3 +327,40 @@ def test_docs_list_every_case():
     doc = (Path(__file__).parent.parent / "docs" / "bad-input.md").read_text()
     missing = [describe(c) for c in CASES if describe(c) not in doc]
     assert not missing, "docs/bad-input.md is out of date:\n" + "\n".join(missing)
+
+
+def _public_function_cases():
+    from miso_resample import estimate_mutual_information, find_difficult_samples
+    from miso_resample.metrics import (
+        anchor_report,
+        distinct_n,
+        knn_precision_recall,
+        text_anchor_report,
+    )
+
+    X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    texts = ["a b", "c d", "e f", "g h"]
+    return [
+        (find_difficult_samples, dict(X=X, y=y, k_neighbors=0), "k_neighbors"),
+        (find_difficult_samples, dict(X=X, y=y, metric=3), "metric"),
+        (estimate_mutual_information, dict(x=X, z=X, lr=0.0), "lr"),
+        (estimate_mutual_information, dict(x=X, z=X, ema_rate=2.0), "ema_rate"),
+        (knn_precision_recall, dict(real=X, fake=X, k=1.5), "k"),
+        (anchor_report, dict(X=X, y=y, X_res=X, y_res=y, duplicate_tol=-1.0), "duplicate_tol"),
+        (anchor_report, dict(X=X, y=y, X_res=X, y_res=y, classifier="svm"), "classifier"),
+        (text_anchor_report, dict(texts=texts, y=y, texts_res=texts, y_res=y, embedder=1),
+         "embedder"),
+        (distinct_n, dict(texts=texts, n=0), "n"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(9))
+def test_public_functions_validate_their_parameters(case):
+    """validate_params names the parameter and the function before any work."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    func, kwargs, name = _public_function_cases()[case]
+    before = copy.deepcopy(kwargs)
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of {func.__name__}"):
+        func(**kwargs)
+    assert kwargs == before

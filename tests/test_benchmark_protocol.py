@@ -216,18 +216,22 @@ def test_runner_resumes_retries_failures_and_caches_embeddings(monkeypatch, tmp_
     monkeypatch.setattr(evaluate, "evaluate_fold", fake_fold)
     args = (["rotten_tomatoes-rotten-5"], ["none", "ros", "miso", "smote"])
     kwargs = dict(out=tmp_path, n_folds=3, repeats=2, verbose=0, figure=False,
-                  skip=("embedding/smote",))
+                  skip=("embedding/smote",), command="first")
     folds = runner.run_benchmark(*args, **kwargs)
     assert calls == ["none"] * 6 + ["ros"] * 6 + ["miso"] * 6 and embedded == [len(texts)]
     assert folds["error"].fillna("").str.startswith("ValueError: boom").sum() == 6
     report = (tmp_path / "results.md").read_text()
     assert "Total wall time" in report and "ValueError: boom" in report
+    assert "Command: `first`" in report
     assert "Significance: backbone `embedding`" in report
     # a rerun resumes: only the failed folds run again, embeddings come from the cache
     calls.clear()
     fail.clear()
-    folds = runner.run_benchmark(*args, **kwargs)
+    folds = runner.run_benchmark(*args, **{**kwargs, "command": "second"})
     assert calls == ["ros"] * 6 and embedded == [len(texts)]
+    # both commands that wrote into the folder are listed, each once, in order
+    runner.run_benchmark(*args, **{**kwargs, "command": "second"})
+    assert "- `first`\n- `second`\n\n" in (tmp_path / "results.md").read_text()
     assert folds["error"].isna().all() and len(folds) == 18
     # the report sums the folds' own times, those kept from the first run included
     assert "the folds' own times sum to 2 s" in (tmp_path / "results.md").read_text()

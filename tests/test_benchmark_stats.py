@@ -9,6 +9,7 @@ from scipy import stats
 from miso_resample.benchmark.figure import plot_critical_difference  # noqa: E402
 from miso_resample.benchmark.stats import (
     _holm,
+    _shared_folds,
     average_ranks,
     cell_summary,
     friedman_test,
@@ -213,6 +214,29 @@ def test_significance_report_verdict(shift, verdict):
         assert "does not differ" not in report
         # Ranks 1 and 2 on all 6 settings: gap 1 < CD 1.915, so Nemenyi alone cannot tell.
         assert "Rank gap between miso and smote: 1.000, not more than the CD" in report
+
+
+def test_shared_folds_keeps_blocks_every_method_ran():
+    # s0: miso also ran fold 3 (a cut run); s1: smote's fold 1 failed (NaN)
+    rows = ([("s0", "miso", f) for f in range(4)] + [("s0", "smote", f) for f in range(3)]
+            + [("s1", "miso", 0), ("s1", "miso", 1), ("s1", "smote", 0), ("s1", "smote", 1)])
+    folds = pd.DataFrame(rows, columns=["setting", "method", "fold"]).assign(
+        backbone="embedding", repeat=0, f1=[1.0] * 10 + [np.nan])
+    kept = _shared_folds(folds.iloc[::-1])
+    assert sorted(set(zip(kept["setting"], kept["fold"]))) == [
+        ("s0", 0), ("s0", 1), ("s0", 2), ("s1", 0)]
+    assert len(kept) == 8 and list(kept.index) == list(range(8))
+
+
+def test_significance_report_ranks_on_shared_folds():
+    # smote beats miso on the folds both ran; miso's extra fold would flip the mean
+    folds = _report_table(0.0)
+    folds.loc[folds["method"] == "smote", "f1"] += 1.0
+    extra = _long({"miso": [[500.0]]}).assign(repeat=9)
+    report = significance_report(pd.concat([folds, extra], ignore_index=True), "embedding")
+    ranks = report.split("| method | average rank |")[1].split("Friedman")[0]
+    assert ranks.index("| smote | 1.00 |") < ranks.index("| miso | 2.00 |")
+    assert "Settings used for ranking: 6 of 6" in report
 
 
 def test_significance_report_needs_reference():

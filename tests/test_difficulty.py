@@ -44,5 +44,5 @@ def test_share_and_errors():
         find_difficult_samples(X, y, k_neighbors=6)
     with pytest.raises(ValueError, match="not found in y"):
         find_difficult_samples(X, y, minority_class=7)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="k_neighbors. parameter of find_difficult_samples"):
         find_difficult_samples(X, y, k_neighbors=0)

@@ -108,7 +108,7 @@ def test_knn_precision_recall_by_hand():
 def test_knn_precision_recall_caps_k_and_rejects_bad_k():
     # k=5 with 2 anchors: capped at 1 (radius 1 each) -> covers [-1, 2]: real 0, 1, 2
     assert knn_precision_recall([[0.], [1.], [2.], [3.]], [[0.], [1.]], k=5)[1] == 0.75
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(ValueError, match="'k' parameter of knn_precision_recall"):
         knn_precision_recall([[0.], [1.]], [[0.]], k=0)
     with pytest.raises(ValueError, match="features"):
         knn_precision_recall([[0.], [1.]], [[0., 1.]], k=1)

@@ -179,3 +179,22 @@ def test_dataframe_labels_come_back_as_dataframe(review_texts, tiny_text_params)
         pd.DataFrame({"t": texts}), pd.DataFrame({"label": y}))
     assert isinstance(y_res, pd.DataFrame) and list(y_res.columns) == ["label"]
     assert y_res.index.equals(X_res.index)
+
+
+@pytest.mark.slow
+def test_deprecated_embeddings_parameter_warns_and_acts_as_word_vectors(review_texts,
+                                                                         tiny_text_params):
+    """``embeddings=`` (renamed ``word_vectors=`` in 0.2) warns and gives the same output."""
+    from miso_resample.classifiers import TextCNNClassifier
+
+    texts, y = review_texts
+    params = {k: v for k, v in tiny_text_params.items() if k != "word_vectors"}
+    expected = MISOSampler(random_state=0, word_vectors=None, **params).fit_resample(texts, y)
+    with pytest.warns(FutureWarning, match="renamed `word_vectors`"):
+        got = MISOSampler(random_state=0, embeddings=None, **params).fit_resample(texts, y)
+    assert list(got[0]) == list(expected[0]) and list(got[1]) == list(expected[1])
+    reference = TextCNNClassifier(word_vectors=None, max_epochs=1, random_state=0).fit(texts, y)
+    clf = TextCNNClassifier(embeddings=None, max_epochs=1, random_state=0)
+    with pytest.warns(FutureWarning, match="renamed `word_vectors`"):
+        clf.fit(texts, y)
+    np.testing.assert_array_equal(clf.predict_proba(texts), reference.predict_proba(texts))

@@ -81,6 +81,28 @@ def _append(out, record):
     pd.concat([old, pd.DataFrame([record])], ignore_index=True).to_csv(path, index=False)
 
 
+def _log_command(out, command):
+    """Add ``command`` to ``out/commands.txt`` (once): a folder resumed by several
+    commands lists them all in ``results.md``."""
+    path = Path(out) / "commands.txt"
+    logged = path.read_text().splitlines() if path.is_file() else []
+    if command and command not in logged:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{line}\n" for line in [*logged, command]))
+
+
+def _command_lines(out, command):
+    """The ``Command:`` paragraph of ``results.md``: every command logged for ``out``."""
+    path = Path(out) / "commands.txt"
+    logged = path.read_text().splitlines() if path.is_file() else []
+    commands = [c for c in [*logged, command] if c]
+    commands = list(dict.fromkeys(commands))
+    if len(commands) <= 1:
+        return f"Command: `{commands[0] if commands else ''}`"
+    return ("Commands (in order; each added its folds to this folder, and a rerun of any "
+            "of them resumes it):\n\n" + "\n".join(f"- `{c}`" for c in commands))
+
+
 def _cells(backbones, methods, skip):
     return [(b, m) for b in backbones for m in methods
             if m in METHODS[b] and f"{b}/{m}" not in skip]
@@ -167,6 +189,8 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
     embedder = _lazy(lambda: TransformerEmbedder(device=device, batch_size=64,
                                                  verbose=verbose).fit())
     cache = None if out is None else Path(out) / "cache"
+    if out is not None:
+        _log_command(out, command)
     records, start = [], time.perf_counter()
     for name in settings:
         texts, y = load_setting(SETTINGS[name], max_majority=max_majority,
@@ -254,7 +278,13 @@ def _significance(folds, summary, out, figure):
     """Per backbone: the significance report of MISO against its peers (MISO's own
     variants and ablations left out), MISO + threshold against the threshold alone,
     and the critical-difference diagram."""
-    from .stats import average_ranks, nemenyi_critical_difference, significance_report
+    from .stats import (
+        _shared_folds,
+        average_ranks,
+        cell_summary,
+        nemenyi_critical_difference,
+        significance_report,
+    )
 
     sections = []
     for backbone in dict.fromkeys(summary["backbone"]):
@@ -268,9 +298,8 @@ def _significance(folds, summary, out, figure):
             sections.append(f"### Significance: backbone `{backbone}`\n\nNot computed: {exc}")
             continue
         text += "\n" + _threshold_line(part, backbone) + "\n"
-        cells = summary[(summary["backbone"] == backbone)
-                        & (_is_peer(summary["method"]) | (summary["method"] == "miso"))]
-        scores = cells.pivot(index="setting", columns="method", values="f1").dropna()
+        cells = cell_summary(_shared_folds(main))        # ranked as in the report
+        scores = cells.pivot(index="setting", columns="method", values="mean").dropna()
         if figure and len(scores) and scores.shape[1] > 1:
             from .figure import plot_critical_difference
 
@@ -314,7 +343,7 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
               "was interrupted or is still going.")
     parts = [
         "# MISO benchmark: the paper's protocol on obtainable corpora",
-        f"Command: `{command}`", f"Environment: {environment_line()}",
+        _command_lines(out, command), f"Environment: {environment_line()}",
         f"Protocol: {repeats} x {n_folds}-fold repeated stratified CV (repeat r uses seed "
         f"{random_state} + r for the split and the models). Minority F1 in %: mean ± the "
         "half-width of its 95% Student-t interval over all folds and repeats. Backbones: "

@@ -108,6 +108,20 @@ def _complete(scores):
     return frame[np.isfinite(frame.to_numpy()).all(axis=1)]
 
 
+def _shared_folds(folds, score="f1"):
+    """The rows of the (setting, repeat, fold) blocks where every method of the setting
+    has a finite ``score``: a cell cut mid-run, or kept from a run with more repeats,
+    is then compared with its peers on the same folds."""
+    df = _as_frame(folds, score)
+    block = ["setting", "backbone", "repeat", "fold"]
+    finite = df[np.isfinite(df[score])]
+    n_methods = df.groupby(["setting", "backbone"])["method"].nunique().rename("k")
+    counts = finite.groupby(block)["method"].nunique().rename("n").reset_index()
+    counts = counts.merge(n_methods.reset_index(), on=["setting", "backbone"])
+    complete = counts.loc[counts["n"] == counts["k"], block]
+    return df.merge(complete, on=block, how="inner").reset_index(drop=True)
+
+
 def average_ranks(scores):
     """Average rank of each method over settings (rank 1 = best score).
 
@@ -325,13 +339,22 @@ def _wilcoxon_lines(wil, reference, best, alpha):
                     f"other method, {best} ({why})."]
 
 
+def _mean_table(df, score):
+    """Settings x methods table of mean scores, in order of first appearance."""
+    summary = cell_summary(df, score)
+    table = summary.pivot(index="setting", columns="method", values="mean")
+    return table.loc[summary["setting"].unique(), summary["method"].unique()]
+
+
 def significance_report(folds, backbone, reference="miso", score="f1", alpha=0.05):
     """Markdown section: do the methods of one backbone differ, and does the reference?
 
     Ranks, Friedman and Nemenyi use the settings where every method of the
-    backbone has a finite mean. The best other method has the highest mean score
-    over those settings (over its finite settings if none is complete). The
-    Wilcoxon tests use every finite pair (see :func:`wilcoxon_against`).
+    backbone has a finite score on shared folds, and each method's mean over
+    those folds only. The best other method has the
+    highest mean score over those settings (over all its finite folds if no
+    setting is complete). The Wilcoxon tests use every finite pair (see
+    :func:`wilcoxon_against`).
 
     Parameters
     ----------
@@ -354,21 +377,22 @@ def significance_report(folds, backbone, reference="miso", score="f1", alpha=0.0
     """
     df = _as_frame(folds, score)
     df = df[df["backbone"] == backbone]
-    summary = cell_summary(df, score)
-    table = summary.pivot(index="setting", columns="method", values="mean")
-    table = table.loc[summary["setting"].unique(), summary["method"].unique()]
-    if reference not in table.columns or table.shape[1] < 2:
+    full = _mean_table(df, score)
+    if reference not in full.columns or full.shape[1] < 2:
         raise ValueError(f"Backbone {backbone!r} needs {reference!r} and another method; "
-                         f"it has {list(table.columns)}.")
+                         f"it has {list(full.columns)}.")
+    table = _mean_table(_shared_folds(df, score), score).reindex(
+        index=full.index, columns=full.columns)
     used = _complete(table)
-    others = (used if len(used) else table).mean().drop(reference)
+    others = (used if len(used) else full).mean().drop(reference)
     if not np.isfinite(others).any():
         raise ValueError(f"No method other than {reference!r} has a finite {score!r}.")
     best = others.idxmax()
     wil = wilcoxon_against(df, reference, score, backbone=backbone)
     lines = [f"### Significance: backbone `{backbone}`, score `{score}`", "",
              f"Settings used for ranking: {len(used)} of {len(table)} (those where all "
-             f"{table.shape[1]} methods have a finite mean).", ""]
+             f"{table.shape[1]} methods have a finite score on the same folds; each "
+             "method's mean there is over those shared folds only).", ""]
     lines += _rank_lines(table, used, reference, best, score, alpha)
     lines += [""] + _wilcoxon_lines(wil, reference, best, alpha) + [""]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from imblearn.utils import Substitution
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -22,6 +23,16 @@ from .losses import DiceLoss, FocalLoss
 __all__ = ["TransformerClassifier"]
 
 
+def _shared_entries(*names):
+    """The entries ``names`` of ``SHARED_PARAMETERS_DOC``, verbatim (no final newline)."""
+    text = SHARED_PARAMETERS_DOC.split("\n    Attributes\n")[0]
+    entries = re.split(r"\n(?=    \w+ :)", text)
+    found = {entry.split(" :")[0].strip(): entry.rstrip("\n") for entry in entries}
+    return "\n".join(found[name] for name in names).strip()
+
+
+@Substitution(loss_and_class_weight=_shared_entries("loss", "class_weight"),
+              device_callbacks_verbose=_shared_entries("device", "callbacks", "verbose"))
 class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """Fine-tune a local Hugging Face encoder end to end on raw texts, with a linear head.
 
@@ -54,7 +65,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         (``miso_resample.embeddings.default_model_path()``). BERT-family
         encoders (``model.embeddings`` + ``model.encoder.layer``) and XLNet are
         supported; anything else raises a ``ValueError``.
-    pooling : {"auto", "mean", "cls", "last"}, default="auto"
+    pooling : {{"auto", "mean", "cls", "last"}}, default="auto"
         ``"auto"``: the last real token for XLNet (its summary token comes
         last), the masked mean of the token states otherwise.
     max_length : int, default=64
@@ -63,7 +74,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         Only the top ``trainable_layers`` layers and the head are trained; 0
         trains the head alone. None trains every layer and the embeddings (no
         cache). More than the model's layers raises a ``ValueError``.
-    mixup : {"tmix"} or None, default=None
+    mixup : {{"tmix"}} or None, default=None
         ``"tmix"``: TMix (Chen et al. 2020, the supervised half of MixText).
         For each training batch, ``lam ~ Beta(mix_alpha, mix_alpha)``,
         ``lam = max(lam, 1 - lam)`` and a random pairing ``j`` of its texts;
@@ -81,7 +92,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         when that is higher (mixing happens on the cached states then): 4 for
         MiniLM's 6 layers with ``trainable_layers=2``. An int inside the frozen
         bottom raises a ``ValueError``.
-LOSS_AND_CLASS_WEIGHT    max_epochs : int, default=3
+    {loss_and_class_weight}
+    max_epochs : int, default=3
     batch_size : int, default=32
         Texts per training step (and per forward pass when caching/predicting).
     lr : float, default=5e-5
@@ -93,7 +105,8 @@ LOSS_AND_CLASS_WEIGHT    max_epochs : int, default=3
     random_state : int, RandomState instance or None, default=None
         Seeds the head's initialisation, shuffling, dropout and TMix's draws;
         the global torch and numpy RNGs are left untouched with an int.
-DEVICE_CALLBACKS_VERBOSE
+    {device_callbacks_verbose}
+
     Attributes
     ----------
     classes_ : ndarray
@@ -303,16 +316,3 @@ DEVICE_CALLBACKS_VERBOSE
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
-
-
-def _shared_entries(*names):
-    """The entries ``names`` of ``SHARED_PARAMETERS_DOC``, verbatim."""
-    text = SHARED_PARAMETERS_DOC.split("\n    Attributes\n")[0]
-    entries = re.split(r"\n(?=    \w+ :)", text)
-    found = {entry.split(" :")[0].strip(): entry.rstrip("\n") + "\n" for entry in entries}
-    return "".join(found[name] for name in names)
-
-
-TransformerClassifier.__doc__ = TransformerClassifier.__doc__.replace(
-    "LOSS_AND_CLASS_WEIGHT", _shared_entries("loss", "class_weight")).replace(
-    "DEVICE_CALLBACKS_VERBOSE\n", _shared_entries("device", "callbacks", "verbose") + "\n")

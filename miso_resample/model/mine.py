@@ -23,12 +23,14 @@ Choices made here (the paper defers to Belghazi et al. for the details):
 """
 
 import math
+from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
 import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from .._core.torch_utils import resolve_device, seeded_torch
@@ -144,6 +146,16 @@ class MINE(torch.nn.Module):
         return float(donsker_varadhan(t_joint, t_marginal))
 
 
+@validate_params(
+    {"x": ["array-like"], "z": ["array-like"],
+     "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+     "max_epochs": [Interval(Integral, 1, None, closed="left")],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "lr": [Interval(Real, 0, None, closed="neither")],
+     "ema_rate": [Interval(Real, 0, 1, closed="right")],
+     "n_permutations": [Interval(Integral, 1, None, closed="left")],
+     "random_state": ["random_state"], "device": "no_validation"},
+    prefer_skip_nested_validation=True)
 def estimate_mutual_information(
     x,
     z,
@@ -215,10 +227,6 @@ def estimate_mutual_information(
     if len(x) < 4:
         raise ValueError(
             f"estimate_mutual_information needs at least 4 paired samples, got {len(x)}.")
-    for name, value in [("max_epochs", max_epochs), ("batch_size", batch_size),
-                        ("hidden_dim", hidden_dim), ("n_permutations", n_permutations)]:
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     rng = check_random_state(random_state)
     seed = int(rng.randint(np.iinfo(np.int32).max))
     device = resolve_device(device)
