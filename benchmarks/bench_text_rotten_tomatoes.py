@@ -54,11 +54,15 @@ METHODS = {
     "MISO (pretrained, SmolLM2-135M)": dict(decoder="pretrained"),
     "MISO (edit, edit_rate=0.8)": dict(edit_rate=0.8),
     "MISO (edit, edit_rate=0.9)": dict(edit_rate=0.9),
+    "MISO (edit, temperature=3)": dict(temperature=3.0),
+    "MISO (edit, temperature=10)": dict(temperature=10.0),
 }
 # GPU-first: the pretrained decoder runs only when asked for (small n on a CPU); the
-# heaviest edit rates only when asked for (how far edits alone can raise distinct-2)
+# heaviest edit rates and the flatter edit draws only when asked for (how far edits
+# alone can raise distinct-2)
 OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (edit, edit_rate=0.8)",
-          "MISO (edit, edit_rate=0.9)")
+          "MISO (edit, edit_rate=0.9)", "MISO (edit, temperature=3)",
+          "MISO (edit, temperature=10)")
 DEFAULT_METHODS = [m for m in METHODS if m not in OPT_IN]
 
 
