@@ -81,22 +81,24 @@ def _append(out, record):
     pd.concat([old, pd.DataFrame([record])], ignore_index=True).to_csv(path, index=False)
 
 
+def _logged_commands(out):
+    """The commands in ``out/commands.txt``, in order (none before the first run)."""
+    path = Path(out) / "commands.txt"
+    return path.read_text().splitlines() if path.is_file() else []
+
+
 def _log_command(out, command):
     """Add ``command`` to ``out/commands.txt`` (once): a folder resumed by several
     commands lists them all in ``results.md``."""
-    path = Path(out) / "commands.txt"
-    logged = path.read_text().splitlines() if path.is_file() else []
+    logged = _logged_commands(out)
     if command and command not in logged:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{line}\n" for line in [*logged, command]))
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / "commands.txt").write_text("".join(f"{c}\n" for c in [*logged, command]))
 
 
 def _command_lines(out, command):
     """The ``Command:`` paragraph of ``results.md``: every command logged for ``out``."""
-    path = Path(out) / "commands.txt"
-    logged = path.read_text().splitlines() if path.is_file() else []
-    commands = [c for c in [*logged, command] if c]
-    commands = list(dict.fromkeys(commands))
+    commands = list(dict.fromkeys(c for c in [*_logged_commands(out), command] if c))
     if len(commands) <= 1:
         return f"Command: `{commands[0] if commands else ''}`"
     return ("Commands (in order; each added its folds to this folder, and a rerun of any "

@@ -351,10 +351,9 @@ def significance_report(folds, backbone, reference="miso", score="f1", alpha=0.0
 
     Ranks, Friedman and Nemenyi use the settings where every method of the
     backbone has a finite score on shared folds, and each method's mean over
-    those folds only. The best other method has the
-    highest mean score over those settings (over all its finite folds if no
-    setting is complete). The Wilcoxon tests use every finite pair (see
-    :func:`wilcoxon_against`).
+    those folds only. The best other method has the highest mean score over
+    those settings (over all its finite folds if no setting is complete). The
+    Wilcoxon tests use every finite pair (see :func:`wilcoxon_against`).
 
     Parameters
     ----------
