@@ -10,11 +10,15 @@ and per source, exact copies, within-source duplicates, the share of anchor
 words found in the source, the share a TF-IDF + logistic regression classifier
 fitted on the real texts calls rotten next to the real rotten reviews' own
 rate under 5-fold cross-validation, and the all-MiniLM-L6-v2 cosine to the
-source) and the share of difficult rotten reviews (section 7.1, k=5, cosine,
-MiniLM space) before and after resampling.
+source), the share of difficult rotten reviews (section 7.1, k=5, cosine,
+MiniLM space) before and after resampling, and, with the ``lm`` extra, the
+perplexity of ``--perplexity-sample`` anchors (200, drawn with the seed) under
+SmolLM2-135M-Instruct (:func:`miso_resample.metrics.perplexity`; real reviews:
+the same number from the reference row).
 
-Methods: MISO with its default ``decoder="edit"``; a heavier edit rate that
-trades meaning for variety, and the previous defaults (fewer edits, half the
+Methods: MISO with its default ``decoder="edit"`` (``edit_rate=0.6``); a lighter
+and a heavier edit rate; anchors of one source drawn independently
+(``distinct_edits=False``); the earlier defaults (edit rate 0.4, half the
 anchors spliced); the CAG-only ablation; MISO's from-scratch decoder sampled
 from the nucleus (``top_p=0.9``) and decoded greedily (the paper's argmax);
 random copies. Edit rates 0.8 and 0.9 run only when named in ``--methods``.
@@ -45,7 +49,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 METHODS = {
     "MISO (edit, default)": {},
+    "MISO (edit, edit_rate=0.5)": dict(edit_rate=0.5),
     "MISO (edit, edit_rate=0.7)": dict(edit_rate=0.7),
+    "MISO (edit, distinct_edits=False)": dict(distinct_edits=False),
     "MISO (edit, edit_rate=0.4, splice_rate=0.5)": dict(edit_rate=0.4, splice_rate=0.5),
     "CAG-only (edit)": dict(use_mi=False),
     "MISO (scratch, top_p=0.9)": dict(decoder="scratch", decoding="sample", top_p=0.9),
@@ -148,9 +154,30 @@ def real_reference(texts, n, seed):
     pool = [t for t in corpus.data if t not in sample]
     picked = [pool[i] for i in np.random.default_rng(seed).choice(len(pool), n, replace=False)]
     return {"method": f"real rotten reviews ({n}, outside the sample)", "n_generated": n,
+            "texts": picked,
             "distinct_1": round(distinct_n(picked, 1), 3),
             "distinct_2": round(distinct_n(picked, 2), 3),
             "mean_tokens": round(float(np.mean([len(tokenize(t)) for t in picked])), 3)}
+
+
+def add_perplexity(rows, generated, args):
+    """Each row's ``perplexity``: of ``--perplexity-sample`` of its texts (the same
+    positions in every row), under SmolLM2-135M-Instruct; skipped without the
+    ``lm`` extra."""
+    import torch
+
+    from miso_resample.metrics import perplexity
+
+    if not args.perplexity_sample:
+        return
+    torch.set_num_threads(args.threads)
+    n = min(args.perplexity_sample, min(len(texts) for texts in generated))
+    picked = np.random.default_rng(args.seed).choice(min(map(len, generated)), n, replace=False)
+    try:
+        for row, texts in zip(rows, generated):
+            row["perplexity"] = round(perplexity([texts[i] for i in picked]), 1)
+    except ImportError as error:
+        print(f"perplexity skipped: {error}", flush=True)
 
 
 def anchors_table(texts, run, n=10):
@@ -172,6 +199,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--methods", nargs="+", default=DEFAULT_METHODS, choices=list(METHODS))
+    parser.add_argument("--perplexity-sample", type=int, default=200,
+                        help="anchors scored by the reference language model (0: none)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -184,6 +213,7 @@ def main(argv=None):
     emb_orig = embedder.transform(texts)
     rows = [measure(run, texts, y, embedder, emb_orig) for run in runs]
     rows.append(real_reference(texts, len(runs[0]["generated"]), args.seed))
+    add_perplexity(rows, [run["generated"] for run in runs] + [rows[-1].pop("texts")], args)
     command = command_line("bench_text_rotten_tomatoes.py", argv)
     report = write_report(
         args.out, "text_rotten_tomatoes", rows,

@@ -152,7 +152,7 @@ MISO_PARAMETERS = """device : str, default="auto"
         the nucleus of this probability (Holtzman et al. 2020).
         ``decoder="pretrained"`` always samples, from a nucleus of 0.9 when None.
 
-    edit_rate : float in [0, 1], default=0.5
+    edit_rate : float in [0, 1], default=0.6
         Text mode, ``decoder="edit"``: share of a source's content words that
         each anchor substitutes or deletes (at least one).
 
@@ -161,6 +161,12 @@ MISO_PARAMETERS = """device : str, default="auto"
         source only up to a word another text of the class shares, and goes on
         with that text. Off by default: a splice copies the end of a real text,
         so it repeats word pairs across anchors (lower distinct-2).
+
+    distinct_edits : bool, default=True
+        Text mode, ``decoder="edit"``: an anchor never repeats an edit (the
+        same word substituted by the same word, or deleted) that another anchor
+        of its source made, so that the anchors of one source share fewer word
+        pairs. False draws each anchor's edits independently.
 
     language_model : str, default="auto"
         Text mode, ``decoder="pretrained"``: ``"auto"`` is SmolLM2-135M-Instruct

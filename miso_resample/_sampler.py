@@ -149,6 +149,7 @@ class MISOSampler(BaseOverSampler):
         "top_p": [Interval(numbers.Real, 0, 1, closed="right"), None],
         "edit_rate": [Interval(numbers.Real, 0, 1, closed="both")],
         "splice_rate": [Interval(numbers.Real, 0, 1, closed="both")],
+        "distinct_edits": ["boolean"],
         "language_model": [str, os.PathLike],
         "n_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
         "rewrite_prompt": [str],
@@ -191,8 +192,9 @@ class MISOSampler(BaseOverSampler):
         temperature=1.0,
         top_k=None,
         top_p=None,
-        edit_rate=0.5,
+        edit_rate=0.6,
         splice_rate=0.0,
+        distinct_edits=True,
         language_model="auto",
         n_candidates=4,
         rewrite_prompt=DEFAULT_PROMPT,
@@ -233,6 +235,7 @@ class MISOSampler(BaseOverSampler):
         self.top_p = top_p
         self.edit_rate = edit_rate
         self.splice_rate = splice_rate
+        self.distinct_edits = distinct_edits
         self.language_model = language_model
         self.n_candidates = n_candidates
         self.rewrite_prompt = rewrite_prompt

@@ -12,6 +12,9 @@ tell whether those anchors carry information:
 * :func:`text_anchor_report` (texts): do text anchors read as text of their
   class (``distinct_n``, copies, duplicates, ``p_class``)?
 
+* :func:`perplexity` (texts, optional extra ``lm``): how likely a reference
+  language model finds them, next to real texts of the corpus.
+
 Helpers: :func:`knn_precision_recall` (Kynkaenniemi et al., 2019),
 :func:`distinct_n` and :func:`tokenize`.
 """
@@ -29,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_array
 
+from ._lm_metrics import perplexity
 from ._text_metrics import (
     _check_labels,
     _check_sources,
@@ -39,7 +43,7 @@ from ._text_metrics import (
 )
 
 __all__ = ["anchor_report", "knn_precision_recall", "text_anchor_report", "distinct_n",
-           "tokenize"]
+           "perplexity", "tokenize"]
 
 # Relative slack of the ball-membership test (distances come from the dot-product
 # formula, exact to ~1e-8 relative): a point on a ball's boundary counts as inside.

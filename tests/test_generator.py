@@ -9,6 +9,7 @@ from miso_resample._core.net import MISONet
 from miso_resample._core.pairing import PairedDataset, nearest_partners, partners_for_anchors
 from miso_resample._core.text_edit import SourceEditor
 from miso_resample._core.validation import AnchorValidation, manifold_radii
+from miso_resample.metrics import text_anchor_report
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 from miso_resample.model.decoders import nucleus
 
@@ -232,3 +233,30 @@ def test_edit_mode_end_to_end(review_texts, tiny_text_params):
     for anchor, source in zip(anchors, sampler.anchor_sources_):
         kept = set(anchor.lower().split()) & set(texts[source].lower().split())
         assert len(kept) >= 2
+
+
+def test_distinct_edits_never_repeat_an_edit_of_another_anchor_of_the_source():
+    texts = ["a good film", "a bad film", "a great film", "an awful film"]
+    editor = _toy_editor(texts, {"good": [1.0, 0.0], "great": [1.0, 0.1], "bad": [-1.0, 0.0],
+                                 "awful": [-1.0, 0.1], "film": [0.0, 1.0]})
+    target, rng = np.array([-1.0, 1.0]), np.random.RandomState(0)
+    independent = [editor.edit(0, target, rng) for _ in range(3)]
+    assert independent == ["a bad film"] * 3                  # the best edit, every time
+    used = set()
+    distinct = [editor.edit(0, target, rng, used) for _ in range(3)]
+    assert distinct[0] == "a bad film" and len(set(distinct)) == 3
+    assert len(used) == 3 and (1, "bad") in used              # one edit per anchor, none shared
+
+
+def test_distinct_edits_raise_the_variety_of_one_source_s_anchors(review_texts,
+                                                                   tiny_text_params):
+    texts, y = review_texts
+    per_source = {}
+    for distinct in (False, True):
+        sampler = MISOSampler(random_state=0, distinct_edits=distinct, **tiny_text_params)
+        texts_res, y_res = sampler.fit_resample(texts, y)
+        report = text_anchor_report(texts, y, texts_res, y_res,
+                                    sources=sampler.anchor_sources_)["neg"]
+        per_source[distinct] = report
+    assert per_source[True]["distinct_2_per_source"] > per_source[False]["distinct_2_per_source"]
+    assert per_source[True]["duplicate_rate"] <= per_source[False]["duplicate_rate"]

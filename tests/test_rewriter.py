@@ -118,3 +118,24 @@ def test_dequantised_cache_reloads_the_same_model(llama_folder, tmp_path):
     torch.testing.assert_close(model(ids).logits, again(ids).logits)
     assert not hasattr(again.config, "quantization_config")
     assert tokenizer_again("dull movie")["input_ids"] == tokenizer("dull movie")["input_ids"]
+
+
+def test_perplexity_is_the_token_weighted_language_model_loss(llama_folder):
+    import torch
+
+    from miso_resample.metrics import perplexity
+
+    model, tokenizer = rewriter.load_language_model(str(llama_folder))
+    texts = ["a dull movie and a flat plot", "the film was great", "bland"]
+    nll, n = 0.0, 0
+    for text in texts:                       # one unpadded text at a time, HF's own loss
+        ids = torch.tensor([[tokenizer.eos_token_id]
+                            + tokenizer(text, add_special_tokens=False)["input_ids"]])
+        with torch.no_grad():
+            loss = model(input_ids=ids, labels=ids).loss.item()
+        nll, n = nll + loss * (ids.shape[1] - 1), n + ids.shape[1] - 1
+    batched = perplexity(texts, language_model=str(llama_folder), batch_size=2)
+    assert batched == pytest.approx(np.exp(nll / n), rel=1e-5)
+    one = perplexity(texts[:1], language_model=str(llama_folder))
+    assert one != pytest.approx(batched)     # a different text, a different value
+    assert np.isnan(perplexity([], language_model=str(llama_folder)))

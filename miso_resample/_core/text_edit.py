@@ -33,6 +33,12 @@ __all__ = ["SourceEditor", "word_vectors_for"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _MAX_POSITIONS = 256     # words considered per edit in long documents
+_FORMS = ("ing", "ly", "ed", "s")   # a substitute keeps the word's inflection (a POS proxy)
+
+
+def _form(word):
+    """The inflectional ending of ``word`` among :data:`_FORMS` ("" for none)."""
+    return next((end for end in _FORMS if word.endswith(end) and len(word) > len(end) + 2), "")
 
 
 def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=100):
@@ -62,7 +68,7 @@ class SourceEditor:
         Their classes (splice donors come from the source's class).
     use_glove : bool, default=False
         Word vectors from GloVe (else LSA vectors of ``texts``).
-    edit_rate : float, default=0.5
+    edit_rate : float, default=0.6
         Share of a source's content words edited per anchor (at least one,
         unless 0: then no word is edited).
     splice_rate : float, default=0.0
@@ -76,7 +82,7 @@ class SourceEditor:
         Seeds the LSA vectors.
     """
 
-    def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.5, splice_rate=0.0,
+    def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.6, splice_rate=0.0,
                  n_neighbours=30, temperature=0.05, random_state=0):
         self.texts = list(texts)
         self.labels = np.asarray(labels)
@@ -89,13 +95,15 @@ class SourceEditor:
         for spans in self._spans:
             for w in {w for _, _, w in spans}:
                 counts[w] += 1
-        words = sorted(w for w in counts if w not in ENGLISH_STOP_WORDS and len(w) > 1)
+        words = sorted(w for w in counts
+                       if w not in ENGLISH_STOP_WORDS and len(w) > 1 and "'" not in w)
         self.words = words
         self.index = {w: i for i, w in enumerate(words)}
         self.idf = np.log((1 + len(self.texts)) / (1 + np.array([counts[w] for w in words])))
         self.idf += 1.0
         self.vectors = word_vectors_for(words, self.texts, use_glove=use_glove,
                                         random_state=random_state)
+        self._forms = np.array([_form(w) for w in words])
         self._neighbours = self._neighbour_table(n_neighbours)
         self._evidence = self._class_evidence(counts)
         self._positions = [self._word_positions(spans) for spans in self._spans]
@@ -173,34 +181,41 @@ class SourceEditor:
         p /= p.sum()
         return rng.choice(len(gains), size=min(size, int((p > 0).sum())), replace=False, p=p)
 
-    def _substitutions(self, spans, target, rng, cls):
+    @staticmethod
+    def _editable(text, spans, positions):
+        """Mask of the ``positions`` that may be edited: lower-case words, and
+        capitalised ones only at the start of a sentence (names and titles keep the
+        topic, and a substitute for them reads badly)."""
+        mask = np.ones(len(positions), dtype=bool)
+        for k, j in enumerate(positions.tolist()):
+            start, end, _ = spans[j]
+            if not text[start:end].islower():
+                before = text[max(0, start - 8):start].rstrip()
+                mask[k] = before[-1:] in (".", "!", "?") or not text[:start].strip()
+        return mask
+
+    def _substitutions(self, text, spans, target, rng, cls, used=frozenset()):
         """``{position: new word or ""}`` for the substitutions and deletions drawn.
         A substitute is never more typical of another class than both the word it
-        replaces and a neutral word (class evidence of :meth:`_class_evidence`)."""
+        replaces and a neutral word (class evidence of :meth:`_class_evidence`), and
+        keeps its inflection. Only the :meth:`_editable` words are edited and an edit
+        in ``used`` (``(position, new word or "")`` pairs) is never drawn, unless no
+        edit is left: then ``used``, and after it the editable mask, are dropped."""
         positions, ids = self._content(spans)
         if not len(ids) or self.edit_rate == 0:
             return {}
-        total, weight = self._sums(ids)
-        current = total / weight
-        n_edits = max(1, int(round(self.edit_rate * len(ids))))
+        editable = self._editable(text, spans, positions)
         if len(ids) > _MAX_POSITIONS:        # long documents: edit among a random subset
             keep = np.sort(rng.choice(len(ids), _MAX_POSITIONS, replace=False))
-            positions, ids = positions[keep], ids[keep]
-            n_edits = min(n_edits, _MAX_POSITIONS)
-        candidates = self._neighbours[ids]                               # (P, N)
-        w = self.idf[ids][:, None]
-        moved = (total - w * self.vectors[ids])[:, None, :] \
-            + w[..., None] * self.vectors[candidates]                   # substitution
-        gains = (np.linalg.norm(current - target)
-                 - np.linalg.norm(moved / weight - target, axis=-1))    # (P, N)
-        evidence = self._evidence[cls]
-        floor = np.minimum(evidence[ids], 0.0)[:, None]
-        gains[evidence[candidates] < floor] = -np.inf                  # off-class words
-        left = weight - self.idf[ids]                                    # deletion
-        deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
-        del_gain = np.linalg.norm(current - target) - np.linalg.norm(deleted - target, axis=1)
-        del_gain[left <= 0] = -np.inf
-        options = np.concatenate([gains, del_gain[:, None]], axis=1)    # last column: delete
+            positions, ids, editable = positions[keep], ids[keep], editable[keep]
+        n_edits = max(1, int(round(self.edit_rate * max(editable.sum(), 1))))
+        candidates, gains = self._edit_options(ids, target, cls)
+        for mask, avoid in ((editable, used), (editable, ()), (np.ones_like(editable), ())):
+            options = gains.copy()
+            options[~mask] = -np.inf
+            self._forbid(options, positions, candidates, avoid)
+            if np.isfinite(options).any():
+                break
         edits = {}
         for flat in self._draw(options.ravel(), 3 * n_edits, rng):
             row, col = divmod(int(flat), options.shape[1])
@@ -208,6 +223,41 @@ class SourceEditor:
                 continue
             edits[row] = "" if col == candidates.shape[1] else self.words[candidates[row, col]]
         return {int(positions[row]): word for row, word in edits.items()}
+
+    def _edit_options(self, ids, target, cls):
+        """``(candidates, gains)``: per content word, its N substitutes (P, N) and how
+        far each substitution, then the deletion (P, N + 1), moves the sentence vector
+        toward ``target`` (-inf: a substitute typical of another class)."""
+        total, weight = self._sums(ids)
+        distance = np.linalg.norm(total / weight - target)
+        candidates = self._neighbours[ids]                               # (P, N)
+        w = self.idf[ids][:, None]
+        moved = (total - w * self.vectors[ids])[:, None, :] \
+            + w[..., None] * self.vectors[candidates]                   # substitution
+        gains = distance - np.linalg.norm(moved / weight - target, axis=-1)
+        evidence = self._evidence[cls]
+        floor = np.minimum(evidence[ids], 0.0)[:, None]
+        gains[evidence[candidates] < floor] = -np.inf                  # off-class words
+        forms = self._forms
+        gains[forms[candidates] != forms[ids][:, None]] = -np.inf      # other inflection
+        left = weight - self.idf[ids]                                    # deletion
+        deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
+        del_gain = distance - np.linalg.norm(deleted - target, axis=1)
+        del_gain[left <= 0] = -np.inf
+        return candidates, np.concatenate([gains, del_gain[:, None]], axis=1)
+
+    def _forbid(self, options, positions, candidates, used):
+        """Set to -inf the options (rows: ``positions``; columns: ``candidates``, then
+        the deletion) whose ``(position, new word or "")`` is in ``used``."""
+        row_of = {p: r for r, p in enumerate(positions.tolist())}
+        for position, word in used:
+            row = row_of.get(position)
+            if row is None:
+                continue
+            if word == "":
+                options[row, -1] = -np.inf
+            else:
+                options[row, :-1][candidates[row] == self.index.get(word, -1)] = -np.inf
 
     def _splice(self, source, spans, target, rng, max_options=64):
         """``(cut, donor, donor_cut)``: keep ``spans[:cut]`` and continue with the donor's
@@ -265,10 +315,18 @@ class SourceEditor:
             return "".join(pieces)
         return "".join(pieces + [text[last:end]])
 
-    def edit(self, source, target, rng):
-        """A new text from ``texts[source]`` moved toward the sentence vector ``target``."""
+    def edit(self, source, target, rng, used=None):
+        """A new text from ``texts[source]`` moved toward the sentence vector ``target``.
+
+        ``used``, when given, is a set of ``(position, new word or "")`` edits made
+        by the other anchors of this source: none of them is drawn again, and this
+        anchor's edits are added to it (so that the anchors of one source differ in
+        their edits, not only in their draws)."""
         text, spans = self.texts[source], self._spans[source]
         splice = (self._splice(source, spans, target, rng)
                   if rng.rand() < self.splice_rate else None)
-        edits = self._substitutions(spans, target, rng, self.labels[source])
+        edits = self._substitutions(text, spans, target, rng, self.labels[source],
+                                    used if used is not None else frozenset())
+        if used is not None:
+            used.update(edits.items())
         return re.sub(r"\s{2,}", " ", self._render(text, spans, edits, splice)).strip()

@@ -18,6 +18,7 @@ are searched there too. Three decoders write the anchors:
 """
 
 import warnings
+from collections import defaultdict
 
 import numpy as np
 import torch
@@ -172,13 +173,15 @@ class TextMode:
         editor, texts = data.context["editor"], data.context["texts"]
         targets = self._anchor_vectors(net, data, source, partners)
         known, anchors, redrawn = set(texts), [], 0
+        used = defaultdict(set) if self.params.distinct_edits else None
         for s, target in zip(source, targets):
-            anchor = editor.edit(int(s), target, rng)
+            siblings = used[int(s)] if used is not None else None
+            anchor = editor.edit(int(s), target, rng, siblings)
             for _ in range(_MAX_REDRAWS):
                 if anchor not in known:
                     break
                 redrawn += 1
-                anchor = editor.edit(int(s), target, rng)
+                anchor = editor.edit(int(s), target, rng, siblings)
             known.add(anchor)
             anchors.append(anchor)
         copies = sum(a in set(texts) for a in anchors)
