@@ -7,7 +7,7 @@ import torch
 from miso_resample import MISOSampler
 from miso_resample._core.net import MISONet
 from miso_resample._core.pairing import PairedDataset, nearest_partners, partners_for_anchors
-from miso_resample._core.text_edit import SourceEditor
+from miso_resample._core.text_edit import SourceEditor, _form
 from miso_resample._core.validation import AnchorValidation, manifold_radii
 from miso_resample.metrics import text_anchor_report
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
@@ -260,3 +260,20 @@ def test_distinct_edits_raise_the_variety_of_one_source_s_anchors(review_texts,
         per_source[distinct] = report
     assert per_source[True]["distinct_2_per_source"] > per_source[False]["distinct_2_per_source"]
     assert per_source[True]["duplicate_rate"] <= per_source[False]["duplicate_rate"]
+
+
+def test_names_and_contractions_are_kept_and_substitutes_keep_their_inflection():
+    texts = ["Smith's remake isn't working. Jones stars, and Mills directs a dull remake",
+             "a dull plot", "a bland plot working", "the remakes were wooden", "it's Mills"]
+    editor = _editor(texts, np.array([1, 1, 1, 0, 1]), edit_rate=1.0, temperature=10.0)
+    rng, target = np.random.RandomState(0), np.zeros(editor.vectors.shape[1])
+    spans = editor._spans[0]
+    positions, _ = editor._content(spans)
+    editable = editor._editable(texts[0], spans, positions)
+    words = [spans[j][2] for j in positions[editable]]
+    assert words == ["remake", "working", "jones", "stars", "directs", "dull", "remake"]
+    for _ in range(20):
+        for position, new in editor._substitutions(texts[0], spans, target, rng, 1).items():
+            old = spans[position][2]
+            assert old in words and (new == "" or _form(new) == _form(old))
+    assert editor.edit(4, target, rng) != texts[4]   # nothing editable: the name is edited

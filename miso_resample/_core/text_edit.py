@@ -187,11 +187,12 @@ class SourceEditor:
         capitalised ones only at the start of a sentence (names and titles keep the
         topic, and a substitute for them reads badly)."""
         mask = np.ones(len(positions), dtype=bool)
+        first = len(text) - len(text.lstrip())               # where the text starts
         for k, j in enumerate(positions.tolist()):
             start, end, _ = spans[j]
             if not text[start:end].islower():
                 before = text[max(0, start - 8):start].rstrip()
-                mask[k] = before[-1:] in (".", "!", "?") or not text[:start].strip()
+                mask[k] = before[-1:] in (".", "!", "?") or start == first
         return mask
 
     def _substitutions(self, text, spans, target, rng, cls, used=frozenset()):
