@@ -7,8 +7,9 @@ turns the anchor vector into text by editing the source, keeping its surface
 form (the paper's "similar surface form", Table 6):
 
 * **substitute**: a content word by one of its nearest neighbours in the word
-  space (words of the training texts only), never by a word more typical of
-  another class than both the word it replaces and a neutral word;
+  space (words of the training texts only) with the same inflection, never by a
+  word more typical of another class than both the word it replaces and a
+  neutral word;
 * **delete**: a content word;
 * **splice**: keep the source up to a word that another text of the class
   also contains, and continue with that text from there (the junction is a
@@ -18,8 +19,10 @@ Each edit is drawn with a probability that grows with how much it moves the
 text's sentence vector toward the anchor vector (a softmax of the gains at
 ``temperature``), so the MISO model steers which words change, and two
 anchors of one source (different anchor vectors, different draws) differ.
-Stop words and punctuation are never edited, and the text outside the edited
-words is kept character for character.
+Stop words, punctuation, words with an apostrophe and capitalised words inside
+a sentence (names, titles) are not edited, and the text outside the edited words
+is kept character for character. Given the edits that the other anchors of the
+source made (``used``), an anchor makes different ones.
 """
 
 import re
