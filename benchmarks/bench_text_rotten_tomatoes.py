@@ -171,8 +171,9 @@ def add_perplexity(rows, generated, args):
     if not args.perplexity_sample:
         return
     torch.set_num_threads(args.threads)
-    n = min(args.perplexity_sample, min(len(texts) for texts in generated))
-    picked = np.random.default_rng(args.seed).choice(min(map(len, generated)), n, replace=False)
+    shortest = min(map(len, generated))
+    picked = np.random.default_rng(args.seed).choice(
+        shortest, min(args.perplexity_sample, shortest), replace=False)
     try:
         for row, texts in zip(rows, generated):
             row["perplexity"] = round(perplexity([texts[i] for i in picked]), 1)
