@@ -118,7 +118,7 @@ def _mi_trace(sampler, snapshot, X_train, y_train, seed):
            "I(Q;Qbar) first": first["mi_minority"], "I(Q;Qbar) last": last["mi_minority"],
            "epochs": len(net.history)}
     if getattr(snapshot, "state_", None) is not None and sampler.pairing == "nearest":
-        from miso_resample._core.pairing import nearest_partners
+        from miso_resample._engine.pairing import nearest_partners
 
         mi, ma = np.flatnonzero(y_train == 1), np.flatnonzero(y_train == 0)
         partners = ma[nearest_partners(X_train, mi, ma, 1)[:, 0]]

@@ -13,10 +13,10 @@ Submodules: :mod:`miso_resample.datasets` (corpora and the imbalance protocol),
 command (:mod:`miso_resample.cli`).
 """
 
-from ._core.net import TrainingDivergedError
 from ._sampler import MISOSampler
 from .difficulty import find_difficult_samples
-from .model.mine import estimate_mutual_information
+from .exceptions import TrainingDivergedError
+from .mutual_information import estimate_mutual_information
 
 __version__ = "0.1.0"
 

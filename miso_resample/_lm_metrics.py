@@ -13,9 +13,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._core.rewriter import load_language_model
-from ._core.torch_utils import resolve_device
 from ._text_metrics import _as_texts
+from .decoders._rewriter import load_language_model
+from .utils.devices import resolve_device
 
 __all__ = ["perplexity"]
 

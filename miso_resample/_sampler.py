@@ -1,9 +1,9 @@
 """``MISOSampler``: the imbalanced-learn over-sampler built on the MISO model.
 
 The sampler orchestrates; each mode (dense rows, texts) lives in its own module
-of :mod:`miso_resample._core` behind one interface, and the paper's network and
+of :mod:`miso_resample._engine` behind one interface, and the paper's network and
 its training schedule live in :mod:`miso_resample.model` and
-:mod:`miso_resample._core.net`.
+:mod:`miso_resample._engine.net`.
 """
 
 import numbers
@@ -18,14 +18,15 @@ from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._core.dense_mode import DenseMode
-from ._core.glove import glove_available
-from ._core.inputs import check_label_types, check_not_mixed, check_texts, is_text_input
-from ._core.rewriter import DEFAULT_PROMPT
-from ._core.text_mode import TextMode
-from ._core.torch_utils import resolve_device
-from ._core.training import resample_class
 from ._docstrings import MISO_ATTRIBUTES, MISO_PARAMETERS
+from ._engine.dense_mode import DenseMode
+from ._engine.text_mode import TextMode
+from ._engine.training import resample_class
+from .decoders._rewriter import DEFAULT_PROMPT
+from .utils.devices import resolve_device
+from .utils.glove import glove_available
+from .utils.labels import check_label_types
+from .utils.text_input import check_not_mixed, check_texts, is_text_input
 
 __all__ = ["MISOSampler"]
 

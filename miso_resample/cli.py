@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._core.optional import require
+from .utils.optional import require
 
 __all__ = ["main"]
 

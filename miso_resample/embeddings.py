@@ -8,9 +8,9 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._core.inputs import check_texts
-from ._core.optional import require
-from ._core.torch_utils import resolve_device
+from .utils.devices import resolve_device
+from .utils.optional import require
+from .utils.text_input import check_texts
 
 __all__ = ["TransformerEmbedder", "default_model_path"]
 

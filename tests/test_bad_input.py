@@ -18,7 +18,7 @@ import skorch
 from scipy import sparse
 
 from miso_resample import MISOSampler
-from miso_resample._core.net import MISONet
+from miso_resample._engine.net import MISONet
 from miso_resample.classifiers import TextCNNClassifier, TextRNNClassifier
 from miso_resample.embeddings import TransformerEmbedder
 

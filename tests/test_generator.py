@@ -5,10 +5,10 @@ import pytest
 import torch
 
 from miso_resample import MISOSampler
-from miso_resample._core.net import MISONet
-from miso_resample._core.pairing import PairedDataset, nearest_partners, partners_for_anchors
-from miso_resample._core.text_edit import SourceEditor, _form
-from miso_resample._core.validation import AnchorValidation, manifold_radii
+from miso_resample._engine.early_stopping import AnchorValidation, manifold_radii
+from miso_resample._engine.net import MISONet
+from miso_resample._engine.pairing import PairedDataset, nearest_partners, partners_for_anchors
+from miso_resample.decoders._source_editor import SourceEditor, _form
 from miso_resample.metrics import text_anchor_report
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 from miso_resample.model.decoders import nucleus

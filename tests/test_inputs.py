@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miso_resample._core.inputs import check_texts, is_text_input
+from miso_resample.utils.text_input import check_texts, is_text_input
 
 
 @pytest.mark.parametrize("X, expected", [

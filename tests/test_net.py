@@ -5,9 +5,10 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-from miso_resample._core.net import MISONet, TrainingDivergedError
-from miso_resample._core.pairing import PairedDataset, cycled_permutation
-from miso_resample._core.schedule import n_training_epochs
+from miso_resample._engine.net import MISONet
+from miso_resample._engine.pairing import PairedDataset, cycled_permutation
+from miso_resample._engine.schedule import n_training_epochs
+from miso_resample.exceptions import TrainingDivergedError
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 
 

@@ -17,10 +17,11 @@ from skorch.callbacks import Callback
 
 import miso_resample
 from miso_resample import MISOSampler
-from miso_resample._core.net import MISONet, TrainingDivergedError
-from miso_resample._core.torch_utils import seeded_torch
+from miso_resample._engine.net import MISONet
 from miso_resample.classifiers import TextCNNClassifier, TextRNNClassifier
 from miso_resample.embeddings import TransformerEmbedder
+from miso_resample.exceptions import TrainingDivergedError
+from miso_resample.utils.devices import seeded_torch
 
 from .conftest import TINY, TINY_TEXT
 
@@ -328,7 +329,7 @@ def test_no_unsafe_loading_anywhere_in_the_package():
     # the scan saw the package: its modules, the embedder's two from_pretrained calls
     # and at least the TextCNN/TextRNN skorch net
     assert counts["files"] == len(sources) >= 20
-    assert {"_core/net.py", "_sampler.py", "classifiers/_base.py",
+    assert {"_engine/net.py", "_sampler.py", "classifiers/_base.py",
             "embeddings.py"} <= set(sources)
     assert counts["from_pretrained"] >= 2 and counts["skorch nets"] >= 1, counts
 

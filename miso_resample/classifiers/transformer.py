@@ -15,8 +15,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from .._core.inputs import check_texts
-from .._core.torch_utils import resolve_device, seeded_torch
+from ..utils.devices import resolve_device, seeded_torch
+from ..utils.text_input import check_texts
 from ._base import SHARED_PARAMETERS_DOC
 from .losses import DiceLoss, FocalLoss
 

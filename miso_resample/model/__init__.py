@@ -3,11 +3,10 @@
 from .decoders import AutoregressiveDecoder, DenseDecoder
 from .discriminators import Discriminator
 from .encoders import DenseEncoder, TransformerSequenceEncoder
-from .mine import MINE, MIEstimate, StatisticsNetwork, estimate_mutual_information
+from .mine import MINE, MIEstimate, StatisticsNetwork
 from .miso import MISOModule, MISOOutputs
 from .sfm import SemanticFusionModule, semantic_fusion_attention
 
 __all__ = ["AutoregressiveDecoder", "DenseDecoder", "DenseEncoder", "Discriminator", "MINE",
            "MIEstimate", "MISOModule", "MISOOutputs", "SemanticFusionModule",
-           "StatisticsNetwork", "TransformerSequenceEncoder", "estimate_mutual_information",
-           "semantic_fusion_attention"]
+           "StatisticsNetwork", "TransformerSequenceEncoder", "semantic_fusion_attention"]

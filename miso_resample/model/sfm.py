@@ -21,7 +21,7 @@ Choices where the paper is silent:
 * Each head works on its own linear projections of ``Q`` and ``K`` (as in
   standard multi-head attention), of width ``latent_dim // n_heads``.
 * ``tau`` (the adaptive temperature, ``#majority / #minority`` of the current
-  epoch) is an argument of ``forward``; ``miso_resample._core.schedule`` decides how
+  epoch) is an argument of ``forward``; ``miso_resample._engine.schedule`` decides how
   it moves during training.
 """
 

@@ -17,17 +17,14 @@ import copy
 import numpy as np
 from skorch.callbacks import Callback
 
+from ..exceptions import TrainingDivergedError
 from .schedule import ADVERSARIAL
 
-__all__ = ["AnchorValidation", "AnchorsConverged", "TrainingDivergedError", "manifold_radii"]
+__all__ = ["AnchorValidation", "AnchorsConverged", "manifold_radii"]
 
 
 class AnchorsConverged(Exception):
     """Raised by :class:`AnchorValidation` to end training (caught by ``MISONet``)."""
-
-
-class TrainingDivergedError(FloatingPointError):
-    """Raised when a MISO loss, or an anchor, becomes NaN or infinite during training."""
 
 
 def manifold_radii(real, k):

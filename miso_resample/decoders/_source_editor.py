@@ -48,7 +48,7 @@ def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=10
     """Vectors of ``words``: GloVe 6B 50d where known (``use_glove``), otherwise
     LSA vectors (truncated SVD of the TF-IDF matrix of ``texts``)."""
     if use_glove:
-        from .glove import glove_matrix
+        from ..utils.glove import glove_matrix
 
         matrix, _ = glove_matrix(words, random_state=random_state)
         return matrix.astype(np.float64)

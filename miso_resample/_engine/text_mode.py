@@ -1,18 +1,18 @@
 """Text mode of ``MISOSampler``: a column of texts in, new anchor texts out.
 
-Same interface as :class:`miso_resample._core.dense_mode.DenseMode`. Difficult
+Same interface as :class:`miso_resample._engine.dense_mode.DenseMode`. Difficult
 samples are found on TF-IDF vectors with cosine distance, and majority partners
 are searched there too. Three decoders write the anchors:
 
 * ``"edit"``: the MISO network runs on sentence vectors (IDF-weighted mean word
   vectors, GloVe 6B 50d when installed) with the dense generator, and
-  :class:`~miso_resample._core.text_edit.SourceEditor` edits each source toward
+  :class:`~miso_resample.decoders._source_editor.SourceEditor` edits each source toward
   its anchor vector (substitutions, deletions, a splice);
 * ``"pretrained"``: trained as ``"edit"``; a pretrained language model
-  (:mod:`miso_resample._core.rewriter`) samples rewrites of each source and the
+  (:mod:`miso_resample.decoders._rewriter`) samples rewrites of each source and the
   one nearest its anchor vector becomes the anchor;
 * ``"scratch"``: a word-level vocabulary
-  (:class:`~miso_resample._core.vocabulary.TextVocabulary`), a Transformer
+  (:class:`~miso_resample.utils.vocabulary.TextVocabulary`), a Transformer
   encoder and two autoregressive decoders sharing one word-embedding table;
   anchors are decoded word by word from ``z`` (greedy, or sampled).
 """
@@ -25,15 +25,15 @@ import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import StandardScaler
 
+from ..decoders._rewriter import LanguageModelRewriter, choose_nearest, load_language_model
+from ..decoders._source_editor import SourceEditor
 from ..difficulty import find_difficult_samples
 from ..model import AutoregressiveDecoder, DenseDecoder, DenseEncoder, TransformerSequenceEncoder
+from ..utils.devices import resolve_device
+from ..utils.glove import GLOVE_DIM, glove_available, glove_matrix
+from ..utils.text_input import check_texts
+from ..utils.vocabulary import TextVocabulary
 from .dense_mode import ModeData, miso_module
-from .glove import GLOVE_DIM, glove_available, glove_matrix
-from .inputs import check_texts
-from .rewriter import LanguageModelRewriter, choose_nearest, load_language_model
-from .text_edit import SourceEditor
-from .torch_utils import resolve_device
-from .vocabulary import TextVocabulary
 
 __all__ = ["TextMode"]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .optional import require
+from ..utils.optional import require
 
 __all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model"]
 

@@ -10,11 +10,11 @@ import copy
 import numpy as np
 from skorch.callbacks import ProgressBar
 
+from ..utils.devices import seeded_torch
+from .early_stopping import AnchorValidation
 from .net import MISONet
 from .pairing import PairedDataset, cycled_permutation, nearest_partners, partners_for_anchors
 from .schedule import n_training_epochs
-from .torch_utils import seeded_torch
-from .validation import AnchorValidation
 
 __all__ = ["resample_class"]
 

@@ -26,9 +26,10 @@ import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
 
+from ..exceptions import TrainingDivergedError
 from . import schedule
+from .early_stopping import AnchorsConverged
 from .schedule import ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE
-from .validation import AnchorsConverged, TrainingDivergedError
 
 __all__ = ["MISONet", "TrainingDivergedError"]
 

@@ -1,4 +1,4 @@
-"""Text inputs of ``MISOSampler``: detection, validation and output containers.
+"""Text inputs: detection, validation and output containers.
 
 Text mode is chosen when ``X`` is a column of strings: a list or tuple whose
 entries include a ``str``, a 1-D numpy array or an ``(n, 1)`` array of
@@ -7,12 +7,9 @@ dtype containing a ``str``, or a single-column ``DataFrame`` of that kind.
 Everything else goes to dense mode (numeric matrices).
 """
 
-import numbers
-
 import numpy as np
 
-__all__ = ["is_text_input", "check_texts", "check_not_mixed", "check_label_types",
-           "TextContainer"]
+__all__ = ["is_text_input", "check_texts", "check_not_mixed", "TextContainer"]
 
 
 def _is_pandas(obj, name):
@@ -154,35 +151,6 @@ def check_not_mixed(X):
                 f"X mixes text and numbers: columns {columns} of its {array.shape[1]} hold "
                 "words. Pass a single text column (text mode) or a numeric matrix "
                 "(dense mode).")
-
-
-def _label_kind(value):
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, numbers.Number):
-        return "number"
-    return type(value).__name__
-
-
-def check_label_types(y):
-    """Reject missing labels and labels mixing types (e.g. ints and strings) clearly."""
-    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y, dtype=object) \
-        if isinstance(y, (list, tuple)) else y
-    if not isinstance(values, np.ndarray) or values.dtype.kind != "O":
-        return
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values.ravel()
-    if values.ndim != 1:
-        return
-    missing = [i for i, v in enumerate(values) if _is_missing(v)]
-    if missing:
-        raise ValueError(f"y has missing labels (None/NaN) at rows {_rows(missing)}.")
-    kinds = {_label_kind(v) for v in values}
-    if len(kinds) > 1:
-        raise ValueError(f"y mixes label types ({', '.join(sorted(kinds))}); use one "
-                         "type for all class labels.")
 
 
 def _rows(indices, limit=10):

@@ -1,6 +1,6 @@
 """Dense mode of ``MISOSampler``: numeric rows in, anchor vectors out.
 
-The mode interface (shared with :mod:`miso_resample._core.text_mode`):
+The mode interface (shared with :mod:`miso_resample._engine.text_mode`):
 
 * ``check_X_y(sampler, X, y)``: imbalanced-learn's validation of the input;
 * ``prepare(X, y, targets, rng)``: model inputs and difficult samples
@@ -24,8 +24,8 @@ from scipy import sparse
 from sklearn.preprocessing import StandardScaler
 
 from ..difficulty import find_difficult_samples
+from ..exceptions import TrainingDivergedError
 from ..model import DenseDecoder, DenseEncoder, MISOModule
-from .net import TrainingDivergedError
 
 __all__ = ["ModeData", "DenseMode", "miso_module"]
 
