@@ -18,10 +18,11 @@ weights after the first adversarial epoch and with the final weights, both at
 the last epoch's tau, so that only training differs between the two.
 
 MISO variants: the defaults, then each generator change switched off alone
-(``-residual``: ``decoder="scratch"``; ``-nearest``: ``pairing="random"``;
+(``-residual``: ``VectorDecoder(residual=False)``; ``-nearest``: ``n_partners=None``;
 ``-negatives``: ``majority_signal=None``; ``critic``: ``majority_signal="critic"``;
-``-floor``: ``mi_floor=0``; ``-noise``: ``latent_noise=0``), the CAG-only ablation,
-and ``legacy`` (every change off: the generator before them).
+``-floor``: ``mi_floor=0``; ``-noise``: ``VectorDecoder(latent_noise=0)``), the
+CAG-only ablation, and ``legacy`` (every change off: the generator before them).
+The definitions live in :mod:`miso_resample.benchmark.variants`.
 
 Run from the repository root (alone: no other torch job on the machine)::
 
@@ -36,24 +37,22 @@ import numpy as np
 
 from miso_resample.benchmark.report import command_line, write_report
 from miso_resample.benchmark.synthetic import make_embedding_like
+from miso_resample.benchmark.variants import ABLATIONS, legacy_params
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-LEGACY = dict(decoder="scratch", pairing="random", majority_signal=None, mi_floor=0.0,
-              mine_warmup="qtilde",
-              latent_noise=0.0, epoch_pairs=None, early_stopping=None,
-              adversarial_weight=0.1, lr=1e-4)
+# The shared definitions of the ablations and of the legacy generator.
 VARIANTS = {
     "miso": {},
-    "miso -residual": dict(decoder="scratch"),
-    "miso -nearest": dict(pairing="random"),
-    "miso -negatives": dict(majority_signal=None),
-    "miso critic": dict(majority_signal="critic"),
-    "miso -floor": dict(mi_floor=0.0),
-    "miso -noise": dict(latent_noise=0.0),
-    "miso -early": dict(early_stopping=None),
+    "miso -residual": ABLATIONS["residual"],
+    "miso -nearest": ABLATIONS["nearest"],
+    "miso -negatives": ABLATIONS["signal"],
+    "miso critic": ABLATIONS["critic"],
+    "miso -floor": ABLATIONS["floor"],
+    "miso -noise": ABLATIONS["noise"],
+    "miso -early": ABLATIONS["early"],
     "cag": dict(use_mi=False),
-    "legacy": LEGACY,
+    "legacy": dict(legacy_params("dense"), lr=1e-4),
 }
 BASELINES = ("none", "balanced", "threshold", "ros", "smote", "adasyn")
 

@@ -14,7 +14,7 @@ is read from the skorch history. The CPU figure for the same configuration
 epoch costs the same per pair whatever n), and the speed-up is the ratio of
 the two throughputs.
 
-Text mode's ``decoder="pretrained"`` (SmolLM2-135M-Instruct rewrites, picked by
+Text mode's ``LanguageModelDecoder`` (SmolLM2-135M-Instruct rewrites, picked by
 MISO's anchor vectors) gets its own row: Rotten Tomatoes rotten at 5% of
 ``--pretrained-majority`` fresh reviews, as in the text anchors benchmark, with
 its ``fit_resample`` time and the anchors' distinct-2, duplicate and copy rates
@@ -100,15 +100,17 @@ def measure(kind, n, args):
 
 
 def measure_pretrained(args):
-    """decoder="pretrained" on Rotten Tomatoes rotten at 5%: time and anchor metrics."""
+    """LanguageModelDecoder on Rotten Tomatoes rotten at 5%: time and anchor metrics."""
     import torch
     from bench_text_rotten_tomatoes import load
 
     from miso_resample import MISOSampler
+    from miso_resample.decoders import LanguageModelDecoder
     from miso_resample.metrics import text_anchor_report
 
     texts, y = load(args.pretrained_majority, args.minority, args.seed)
-    sampler = MISOSampler(decoder="pretrained", random_state=args.seed, device=args.device)
+    sampler = MISOSampler(decoder=LanguageModelDecoder(), random_state=args.seed,
+                          device=args.device)
     if args.device.startswith("cuda"):
         torch.cuda.synchronize()
     start = time.perf_counter()

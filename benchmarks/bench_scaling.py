@@ -56,7 +56,7 @@ def run_one(mode, n_samples, args, queue):
         X, y = make_embedding_like(n_samples, 384, args.minority, random_state=args.seed)
     else:
         X, y = text_data(n_samples, args.minority, seed=args.seed)
-    sampler = MISOSampler(random_state=args.seed, device="cpu", max_length=64)
+    sampler = MISOSampler(random_state=args.seed, device="cpu")
     with PeakMemory() as mem:
         _, y_res = sampler.fit_resample(X, y)
     net = next(iter(sampler.nets_.values()))

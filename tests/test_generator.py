@@ -8,12 +8,13 @@ from miso_resample import MISOSampler
 from miso_resample._engine.early_stopping import AnchorValidation, manifold_radii
 from miso_resample._engine.net import MISONet
 from miso_resample._engine.pairing import PairedDataset, nearest_partners, partners_for_anchors
+from miso_resample.decoders import EditDecoder, VectorDecoder
 from miso_resample.decoders._source_editor import SourceEditor, _form
 from miso_resample.metrics import text_anchor_report
 from miso_resample.model import DenseDecoder, DenseEncoder, MISOModule
 from miso_resample.model.decoders import nucleus
 
-from .conftest import TINY
+from .conftest import TINY, tiny_scratch
 
 
 def test_residual_decoder_with_zero_step_returns_the_sources():
@@ -29,7 +30,8 @@ def test_residual_decoder_with_zero_step_returns_the_sources():
 
 def test_trained_residual_net_with_zeroed_step_generates_its_sources(overlapping_binary):
     X, y = overlapping_binary
-    sampler = MISOSampler(random_state=0, **{**TINY, "max_epochs": 2}, latent_noise=0.0)
+    sampler = MISOSampler(random_state=0, **{**TINY, "max_epochs": 2},
+                          decoder=VectorDecoder(latent_noise=0.0))
     X_res, _ = sampler.fit_resample(X, y)
     net = sampler.nets_[1]
     last = net.module_.minority_decoder.net[-1]
@@ -90,7 +92,8 @@ def test_majority_signals_reach_the_discriminators():
 
 def test_critic_learns_minority_from_majority_and_steers_anchors(overlapping_binary):
     X, y = overlapping_binary
-    kwargs = {**TINY, "max_epochs": 6, "latent_noise": 0.0, "early_stopping": None}
+    kwargs = {**TINY, "max_epochs": 6, "decoder": VectorDecoder(latent_noise=0.0),
+              "early_stopping": None}
     with_critic = MISOSampler(random_state=0, majority_signal="critic", **kwargs)
     X_res, _ = with_critic.fit_resample(X, y)
     critic = with_critic.nets_[1].module_.critic
@@ -116,7 +119,8 @@ def test_mi_floor_caps_alpha():
 
 def test_latent_noise_makes_the_anchors_of_one_source_differ(overlapping_binary):
     X, y = overlapping_binary
-    sampler = MISOSampler(random_state=0, **TINY, latent_noise=0.0, early_stopping=None)
+    sampler = MISOSampler(random_state=0, **TINY, decoder=VectorDecoder(latent_noise=0.0),
+                          early_stopping=None)
     sampler.fit_resample(X, y)
     net = sampler.nets_[1]
     x = np.repeat(X[y == 1][:1], 4, axis=0).astype(np.float32)
@@ -160,10 +164,10 @@ def test_nucleus_keeps_the_smallest_set_reaching_top_p():
 
 def test_top_p_near_zero_decodes_like_greedy(review_texts, tiny_text_params):
     texts, y = review_texts
-    params = dict(tiny_text_params, decoder="scratch")
-    greedy = MISOSampler(random_state=0, **params).fit_resample(texts, y)[0]
-    nucleus_ = MISOSampler(random_state=0, decoding="sample", top_p=1e-9,
-                           **params).fit_resample(texts, y)[0]
+    greedy = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=tiny_scratch())
+                         ).fit_resample(texts, y)[0]
+    nucleus_ = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=tiny_scratch(
+        decoding="sample", top_p=1e-9))).fit_resample(texts, y)[0]
     assert greedy == nucleus_
 
 
@@ -253,7 +257,8 @@ def test_distinct_edits_raise_the_variety_of_one_source_s_anchors(review_texts,
     texts, y = review_texts
     per_source = {}
     for distinct in (False, True):
-        sampler = MISOSampler(random_state=0, distinct_edits=distinct, **tiny_text_params)
+        sampler = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=EditDecoder(
+            distinct_edits=distinct, word_vectors=None)))
         texts_res, y_res = sampler.fit_resample(texts, y)
         report = text_anchor_report(texts, y, texts_res, y_res,
                                     sources=sampler.anchor_sources_)["neg"]

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from miso_resample import MISOSampler
+from miso_resample.decoders import EditDecoder
 
 from .conftest import class_counts
 
@@ -98,8 +99,8 @@ def test_dense_and_text_examples():
     texts = ["good film", "fun plot end", "good fun", "film end good", "fun film",
              "bad slow", "slow plot bad", "bad end"]
     labels = np.array(["a"] * 5 + ["b"] * 3, dtype=object)
-    sampler = MISOSampler(sampling_strategy="all", max_length=10, max_vocab_size=50,
-                          word_vectors=None, **FAST)
+    sampler = MISOSampler(sampling_strategy="all", decoder=EditDecoder(word_vectors=None),
+                          **FAST)
     out, y_out = sampler.fit_resample(texts, labels)
     assert all(isinstance(t, str) and t.strip() for t in out[len(texts):])
     _check_resampled(sampler, texts, labels, out, np.asarray(y_out),
@@ -127,8 +128,8 @@ def text_problems(draw):
 def test_text_counts_containers_and_originals(problem):
     X, y, strategy = problem
     originals = list(X)
-    sampler = MISOSampler(sampling_strategy=strategy, max_length=10, max_vocab_size=50,
-                          word_vectors=None, **FAST)
+    sampler = MISOSampler(sampling_strategy=strategy, decoder=EditDecoder(word_vectors=None),
+                          **FAST)
     X_out, y_out = sampler.fit_resample(X, y)
     assert type(X_out) is type(X)
     assert list(X) == originals                                    # input untouched

@@ -23,7 +23,7 @@ from miso_resample.embeddings import TransformerEmbedder
 from miso_resample.exceptions import TrainingDivergedError
 from miso_resample.utils.devices import seeded_torch
 
-from .conftest import TINY, TINY_TEXT
+from .conftest import TINY, TINY_TEXT, tiny_scratch
 
 RNN_SLOW = pytest.param(TextRNNClassifier, marks=pytest.mark.slow, id="TextRNNClassifier")
 FAST_CLF = dict(device="cpu", max_epochs=2, batch_size=16, word_vectors=None, max_length=16,
@@ -170,7 +170,7 @@ def test_fitted_sampler_survives_pickle_and_joblib(mode, overlapping_binary, rev
                                                     tmp_path):
     X, y = overlapping_binary if mode == "dense" else review_texts
     # text: the from-scratch decoder, whose nets take the vocabulary's token ids
-    sampler = MISOSampler(**(TINY if mode == "dense" else dict(TINY_TEXT, decoder="scratch")),
+    sampler = MISOSampler(**(TINY if mode == "dense" else dict(TINY_TEXT, decoder=tiny_scratch())),
                           random_state=0)
     first = sampler.fit_resample(X, y)
     cls = next(iter(sampler.nets_))

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from miso_resample import MISOSampler
-from miso_resample._engine import text_mode
+from miso_resample.decoders import EditDecoder, LanguageModelDecoder
+from miso_resample.decoders import _language_model as language_model
 from miso_resample.decoders import _rewriter as rewriter
 from miso_resample.decoders._rewriter import LanguageModelRewriter, choose_nearest
 
@@ -76,8 +77,9 @@ def lm_budget(tokenizer, texts):
 def test_pretrained_decoder_counts_no_copies_and_reproducible(llama_folder, review_texts,
                                                               tiny_text_params):
     texts, y = review_texts
-    params = dict(tiny_text_params, decoder="pretrained", language_model=str(llama_folder),
-                  n_candidates=3, device="cpu")
+    decoder = LanguageModelDecoder(language_model=str(llama_folder), n_candidates=3,
+                                   word_vectors=None)
+    params = dict(tiny_text_params, decoder=decoder, device="cpu")
     sampler = MISOSampler(random_state=0, **params)
     texts_res, y_res = sampler.fit_resample(texts, y)
     anchors = texts_res[len(texts):]
@@ -87,14 +89,36 @@ def test_pretrained_decoder_counts_no_copies_and_reproducible(llama_folder, revi
     assert again == texts_res
 
 
+@pytest.mark.slow
+def test_deprecated_pretrained_string_gives_the_same_anchors(llama_folder, review_texts):
+    from .conftest import TINY_TEXT, TINY_TEXT_FLAT
+
+    texts, y = review_texts
+    old = dict(TINY_TEXT_FLAT, decoder="pretrained", language_model=str(llama_folder),
+               n_candidates=2, top_p=None, temperature=1.5, edit_rate=0.4)
+    with pytest.warns(FutureWarning, match="LanguageModelDecoder"):
+        before = MISOSampler(random_state=0, **old).fit_resample(texts, y)[0]
+    decoder = LanguageModelDecoder(language_model=str(llama_folder), n_candidates=2,
+                                   temperature=1.5, word_vectors=None,
+                                   fallback=EditDecoder(edit_rate=0.4, temperature=1.5))
+    after = MISOSampler(random_state=0, **dict(TINY_TEXT, decoder=decoder)).fit_resample(
+        texts, y)[0]
+    assert before == after
+
+
 def test_pretrained_decoder_rejects_bad_settings_before_loading(review_texts, monkeypatch):
     texts, y = review_texts
     loads = []
-    monkeypatch.setattr(text_mode, "load_language_model", lambda spec: loads.append(spec))
-    with pytest.raises(ValueError, match="rewrite_prompt must contain"):
+    monkeypatch.setattr(language_model, "load_language_model", lambda spec: loads.append(spec))
+    with pytest.raises(ValueError, match="prompt must contain"):
+        MISOSampler(decoder=LanguageModelDecoder(prompt="Rewrite:")).fit_resample(texts, y)
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="prompt must contain"):
         MISOSampler(decoder="pretrained", rewrite_prompt="Rewrite:").fit_resample(texts, y)
     with pytest.raises(ValueError, match="does not apply to dense mode"):
         MISOSampler(decoder="pretrained", k_neighbors=1).fit_resample(
+            np.eye(6), [0, 0, 0, 0, 1, 1])
+    with pytest.raises(ValueError, match="text-mode decoder, but X is numeric"):
+        MISOSampler(decoder=LanguageModelDecoder(), k_neighbors=1).fit_resample(
             np.eye(6), [0, 0, 0, 0, 1, 1])
     assert loads == []
 

@@ -10,14 +10,16 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from miso_resample import MISOSampler
+from miso_resample.decoders import EditDecoder, ScratchDecoder
 
-from .conftest import _NEGATIVE, _POSITIVE, TINY_TEXT, _review, class_counts
+from .conftest import _NEGATIVE, _POSITIVE, TINY_TEXT, _review, class_counts, tiny_scratch
 
 
-@pytest.mark.parametrize("decoder", ["edit", "scratch"])
+@pytest.mark.parametrize("decoder", [EditDecoder(word_vectors=None), tiny_scratch()],
+                         ids=["edit", "scratch"])
 def test_text_anchors_are_readable_new_and_bounded(review_texts, tiny_text_params, decoder):
     texts, y = review_texts
-    sampler = MISOSampler(random_state=0, decoder=decoder, **tiny_text_params)
+    sampler = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=decoder))
     X_res, y_res = sampler.fit_resample(texts, y)
     assert isinstance(X_res, list) and class_counts(y_res) == {"neg": 100, "pos": 100}
     assert X_res[:120] == texts
@@ -66,7 +68,7 @@ def test_series_labels_follow_the_text_index(review_texts, tiny_text_params):
 @pytest.mark.slow
 def test_text_mode_is_reproducible_and_seed_sensitive(review_texts, tiny_text_params):
     texts, y = review_texts
-    params = dict(tiny_text_params, decoding="sample", top_k=5)
+    params = tiny_text_params
     a, _ = MISOSampler(random_state=3, **params).fit_resample(texts, y)
     b, _ = MISOSampler(random_state=3, **params).fit_resample(texts, y)
     c, _ = MISOSampler(random_state=4, **params).fit_resample(texts, y)
@@ -77,13 +79,14 @@ def test_text_mode_is_reproducible_and_seed_sensitive(review_texts, tiny_text_pa
 def test_decoding_options(review_texts, tiny_text_params):
     """max_length and decoding are options of the from-scratch decoder."""
     texts, y = review_texts
-    tiny_text_params = dict(tiny_text_params, decoder="scratch")
-    short = MISOSampler(random_state=0, **dict(tiny_text_params, max_length=4))
+    short = MISOSampler(random_state=0, **dict(tiny_text_params,
+                                               decoder=tiny_scratch(max_length=4)))
     X_res, _ = short.fit_resample(texts, y)
     assert all(1 <= len(short.vocabulary_.words(t)) <= 3 for t in X_res[120:])
-    sampled = MISOSampler(random_state=0, decoding="sample", temperature=2.0,
-                          **tiny_text_params).fit_resample(texts, y)[0]
-    greedy = MISOSampler(random_state=0, **tiny_text_params).fit_resample(texts, y)[0]
+    sampled = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=tiny_scratch(
+        decoding="sample", temperature=2.0))).fit_resample(texts, y)[0]
+    greedy = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=tiny_scratch())
+                         ).fit_resample(texts, y)[0]
     assert sampled[120:] != greedy[120:]
 
 
@@ -129,8 +132,8 @@ def test_glove_initialisation(review_texts, tiny_text_params):
     from miso_resample.utils.glove import glove_matrix
 
     texts, y = review_texts
-    sampler = MISOSampler(random_state=0, **dict(tiny_text_params, word_vectors="glove",
-                                                 decoder="scratch"))
+    sampler = MISOSampler(random_state=0, **dict(tiny_text_params,
+                                                 decoder=tiny_scratch(word_vectors="glove")))
     sampler.fit_resample(texts, y)
     vocab = sampler.vocabulary_
     word = vocab.tokenizer_.token_to_id("movie")
@@ -159,8 +162,10 @@ def test_bad_text_inputs_raise_before_training(review_texts, tiny_text_params, X
 
 def test_text_param_validation(review_texts, tiny_text_params):
     texts, y = review_texts
-    with pytest.raises(ValueError, match="decoding"):
-        MISOSampler(decoding="beam", **tiny_text_params).fit_resample(texts, y)
+    with pytest.raises(ValueError, match="'decoding' parameter of ScratchDecoder"):
+        MISOSampler(decoder=ScratchDecoder(decoding="beam")).fit_resample(texts, y)
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="decoding"):
+        MISOSampler(decoder="scratch", decoding="beam").fit_resample(texts, y)
     with pytest.raises(ValueError, match="k_neighbors=25 must be smaller"):
         MISOSampler(**dict(tiny_text_params, k_neighbors=25)).fit_resample(texts, y)
 
@@ -188,9 +193,9 @@ def test_deprecated_embeddings_parameter_warns_and_acts_as_word_vectors(review_t
     from miso_resample.classifiers import TextCNNClassifier
 
     texts, y = review_texts
-    params = {k: v for k, v in tiny_text_params.items() if k != "word_vectors"}
-    expected = MISOSampler(random_state=0, word_vectors=None, **params).fit_resample(texts, y)
-    with pytest.warns(FutureWarning, match="renamed `word_vectors`"):
+    expected = MISOSampler(random_state=0, **tiny_text_params).fit_resample(texts, y)
+    params = {k: v for k, v in tiny_text_params.items() if k != "decoder"}
+    with pytest.warns(FutureWarning, match=r"embeddings=\.\.\.\) is deprecated"):
         got = MISOSampler(random_state=0, embeddings=None, **params).fit_resample(texts, y)
     assert list(got[0]) == list(expected[0]) and list(got[1]) == list(expected[1])
     reference = TextCNNClassifier(word_vectors=None, max_epochs=1, random_state=0).fit(texts, y)

@@ -5,27 +5,26 @@ The mode interface (shared with :mod:`miso_resample._engine.text_mode`):
 * ``check_X_y(sampler, X, y)``: imbalanced-learn's validation of the input;
 * ``prepare(X, y, targets, rng)``: model inputs and difficult samples
   (:class:`ModeData`);
-* ``build_module(data)``: a fresh :class:`~miso_resample.model.MISOModule`;
-* ``decoders`` (the first is the default), ``auto`` (the values of the
-  ``"auto"`` parameters for each decoder) and ``validates`` (whether early
-  stopping on held-back anchors applies);
+* ``build_module(data)``: a fresh :class:`~miso_resample.model.MISOModule`
+  around the decoder's parts;
 * ``generate(net, data, source, partners, rng)``: the anchors of one class and
-  the number of them that had to be re-drawn;
+  the number of them that had to be re-drawn (the decoder's ``render``);
 * ``assemble(X, y, anchors, labels, data)``: originals followed by anchors.
 
-Features are standardised for the network (the encoder and the MINEs expect
-unit-scale inputs) and anchors are mapped back; constant features stay constant.
+The decoder object (:mod:`miso_resample.decoders`) owns the representation,
+the encoder and decoders, and the rendering of anchors. Dense features are
+standardised for the network by :class:`~miso_resample.decoders.VectorDecoder`
+and anchors are mapped back here; constant features stay constant.
 """
 
 from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.preprocessing import StandardScaler
 
 from ..difficulty import find_difficult_samples
 from ..exceptions import TrainingDivergedError
-from ..model import DenseDecoder, DenseEncoder, MISOModule
+from ..model import MISOModule
 
 __all__ = ["ModeData", "DenseMode", "miso_module"]
 
@@ -35,38 +34,36 @@ class ModeData(NamedTuple):
 
     inputs: Any               # model inputs, row-aligned with X (array of floats or ids)
     difficult: np.ndarray     # difficult_mask_ (section 7.1)
-    context: Any = None       # mode-specific: the scaler (dense), vocabulary etc. (text)
+    state: Any = None         # the decoder's state for rendering (its own type)
     features: Any = None      # where nearest partners are searched (None: inputs)
     metric: str = "euclidean"
+    vocabulary: Any = None    # text mode: the fitted TextVocabulary
 
 
-def miso_module(params, encoder, minority_decoder, majority_decoder):
-    """The MISO network of Figure 2 around a mode's encoder and decoders."""
+def miso_module(params, data):
+    """The MISO network of Figure 2 around the decoder's encoder and decoders."""
+    decoder = params.decoder
+    encoder, minority_decoder, majority_decoder = decoder.build_parts(data, params)
     hidden = max(params.hidden_dim // 2, 1)
     return MISOModule(
         encoder, minority_decoder, majority_decoder,
         latent_dim=params.latent_dim, n_heads=params.n_heads, use_mi=params.use_mi,
         discriminator_hidden_dim=hidden, mine_hidden_dim=hidden,
-        adversarial_weight=params.adversarial_weight,
-        majority_signal=params.majority_signal, latent_noise=params.latent_noise)
+        adversarial_weight=decoder.adversarial_weight,
+        majority_signal=params.majority_signal, latent_noise=decoder.latent_noise)
 
 
 class DenseMode:
-    """Dense rows: an MLP encoder and decoders on standardised features.
+    """Dense rows: difficult samples in the input space, the vector decoder.
 
     Parameters
     ----------
     params : namespace
-        The sampler's parameters with ``"auto"`` resolved for this mode.
+        The sampler's parameters resolved for this fit (``params.decoder`` is a
+        :class:`~miso_resample.decoders.VectorDecoder`).
     """
 
     name = "dense"
-    decoders = ("residual", "scratch")
-    auto = {"residual": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
-                             adversarial_weight=1.0),
-            "scratch": dict(max_epochs=20, pretrain_epochs=3, lr=1e-3, epoch_pairs=1024,
-                            adversarial_weight=1.0)}
-    validates = True       # early stopping on held-back anchors applies
 
     def __init__(self, params):
         self.params = params
@@ -86,19 +83,15 @@ class DenseMode:
         X_dense = X.toarray() if sparse.issparse(X) else X
         difficult = find_difficult_samples(X_dense, y, k_neighbors=self.params.k_neighbors,
                                            minority_class=list(targets))
-        scaler = StandardScaler().fit(X_dense)
-        return ModeData(scaler.transform(X_dense).astype(np.float32), difficult, scaler)
+        inputs, scaler = self.params.decoder.represent(X_dense, y, None)
+        return ModeData(inputs, difficult, scaler)
 
     def build_module(self, data):
-        n_features, p = data.inputs.shape[1], self.params
-        return miso_module(p, DenseEncoder(n_features, p.latent_dim, p.hidden_dim),
-                           DenseDecoder(p.latent_dim, n_features, p.hidden_dim,
-                                        residual=p.decoder == "residual"),
-                           DenseDecoder(p.latent_dim, n_features, p.hidden_dim))
+        return miso_module(self.params, data)
 
     def generate(self, net, data, source, partners, rng):
-        """Anchor vectors (standardised) and 0 re-drawn; ``rng`` is not needed here."""
-        return net.generate(data.inputs[source], data.inputs[partners]), 0
+        """The decoder's anchors (standardised vectors) and how many were re-drawn."""
+        return self.params.decoder.render(net, data, source, partners, rng)
 
     def assemble(self, X, y, anchors, labels, data):
         if not anchors:
@@ -108,7 +101,7 @@ class DenseMode:
             raise TrainingDivergedError(
                 f"{int((~np.isfinite(new_X)).any(axis=1).sum())} anchors are NaN or infinite: "
                 "the trained network is unusable. Lower `lr` or check the features' scale.")
-        scaler = data.context
+        scaler = data.state
         new_X = scaler.inverse_transform(new_X)
         constant = scaler.var_ == 0                  # constant features stay constant
         new_X[:, constant] = scaler.mean_[constant]

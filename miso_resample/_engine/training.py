@@ -16,7 +16,29 @@ from .net import MISONet
 from .pairing import PairedDataset, cycled_permutation, nearest_partners, partners_for_anchors
 from .schedule import n_training_epochs
 
-__all__ = ["resample_class"]
+__all__ = ["resample_class", "resample_classes"]
+
+
+def resample_classes(mode, params, data, y, targets, rng):
+    """Every class of ``targets`` (label -> anchors to make) against all other rows.
+
+    Returns ``(nets, anchors, labels, sources, n_redrawn)``: per class, its net,
+    its anchors, their labels and source rows; and the re-drawn count in all.
+    """
+    seeds = rng.randint(np.iinfo(np.int32).max, size=len(targets))
+    nets, anchors, labels, sources, n_redrawn = {}, [], [], [], 0
+    for i, ((cls, n_new), seed) in enumerate(zip(targets.items(), seeds), start=1):
+        if params.verbose:
+            print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
+        prefix = f"class_{cls}_" if len(targets) > 1 else ""
+        net, new, source, redrawn = resample_class(mode, params, data, y, cls, n_new,
+                                                   int(seed), params.device, prefix)
+        nets[cls] = net
+        anchors.append(new)
+        labels.append(np.full(n_new, cls, dtype=y.dtype))
+        sources.append(source)
+        n_redrawn += redrawn
+    return nets, anchors, labels, sources, n_redrawn
 
 
 def resample_class(mode, params, data, y, cls, n_new, seed, device, prefix=""):
@@ -30,13 +52,14 @@ def resample_class(mode, params, data, y, cls, n_new, seed, device, prefix=""):
     majority_rows = np.flatnonzero(y != cls)
     class_rng = np.random.RandomState(seed)
     table = None
-    if params.pairing == "nearest":
+    if params.n_partners is not None:
         features = data.inputs if data.features is None else data.features
         table = nearest_partners(features, minority_rows, majority_rows,
                                  params.n_partners, data.metric)
     train = np.arange(len(minority_rows))
     callbacks = []
-    if params.early_stopping and mode.validates and len(minority_rows) >= 20:
+    if (params.early_stopping and params.decoder.anchors_are_vectors
+            and len(minority_rows) >= 20):
         train, validation = _held_back(len(minority_rows), class_rng)
         callbacks.append(_anchor_validation(data.inputs, minority_rows, majority_rows,
                                             train, validation, table, params))

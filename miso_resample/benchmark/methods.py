@@ -17,6 +17,9 @@ only; TMix mixes hidden states, so it exists on the fine-tuned one only.
 
 from dataclasses import dataclass, field
 
+from ..decoders import ScratchDecoder
+from .variants import ABLATIONS, legacy_params
+
 __all__ = ["Method", "BACKBONES", "METHODS", "MISO_ABLATIONS", "make_sampler",
            "make_classifier", "methods_of"]
 
@@ -37,19 +40,8 @@ class Method:
 
 # MISO's dense generator with each change switched off alone (docs/design.md), the
 # CAG-only ablation of section 7.2, and every change off at once ("legacy").
-MISO_ABLATIONS = {
-    "miso-residual": dict(decoder="scratch"),
-    "miso-nearest": dict(pairing="random"),
-    "miso-signal": dict(majority_signal=None),
-    "miso-critic": dict(majority_signal="critic"),
-    "miso-floor": dict(mi_floor=0.0),
-    "miso-noise": dict(latent_noise=0.0),
-    "miso-early": dict(early_stopping=None),
-    "miso-legacy": dict(decoder="scratch", pairing="random", majority_signal=None,
-                        mi_floor=0.0, mine_warmup="qtilde", latent_noise=0.0,
-                        epoch_pairs=None, early_stopping=None, adversarial_weight=0.1,
-                        lr=1e-4),
-}
+MISO_ABLATIONS = {**{f"miso-{name}": params for name, params in ABLATIONS.items()},
+                  "miso-legacy": dict(legacy_params("dense"), lr=1e-4)}
 
 _SHARED = {
     "none": Method(),
@@ -69,8 +61,8 @@ _TEXT_CLASSIFIER_METHODS = {
 
 # Text mode's from-scratch decoder (the paper's autoregressive CAG decoder), sampling
 # from the nucleus so that the anchors of one source differ.
-_SCRATCH = {"miso-scratch": Method("miso", dict(decoder="scratch", decoding="sample",
-                                                top_p=0.9))}
+_SCRATCH = {"miso-scratch": Method("miso", dict(decoder=ScratchDecoder(decoding="sample",
+                                                                      top_p=0.9)))}
 
 METHODS = {
     "embedding": {**_SHARED, "smote": Method("smote"), "adasyn": Method("adasyn"),
