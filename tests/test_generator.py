@@ -5,7 +5,6 @@ import pytest
 import torch
 
 from miso_resample import MISOSampler
-from miso_resample._engine.early_stopping import AnchorValidation, manifold_radii
 from miso_resample._engine.net import MISONet
 from miso_resample._engine.pairing import PairedDataset, nearest_partners, partners_for_anchors
 from miso_resample.decoders import EditDecoder, VectorDecoder
@@ -130,17 +129,6 @@ def test_latent_noise_makes_the_anchors_of_one_source_differ(overlapping_binary)
     net.module_.latent_noise = 2.0
     noisy = net.generate(x, partner)
     assert np.linalg.norm(noisy - noisy[0], axis=1)[1:].min() > 1e-3
-
-
-def test_anchor_validation_scores_and_stops_with_the_best_weights():
-    real = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-    np.testing.assert_allclose(manifold_radii(real, 1), [1.0] * 4)
-    callback = AnchorValidation(real[:2], real[:2], (np.array([10.0, 0.0]), 0.0), real,
-                                patience=2, k=1).initialize()
-    # inside the manifold: anchor (1, 0) has probe p = sigmoid(10); outside: (5, 5) -> 0
-    score, proba, inside = callback.score(np.array([[1.0, 0.0], [5.0, 5.0]]))
-    assert inside == 0.5 and score == pytest.approx(1 / (1 + np.exp(-10)) / 2)
-    assert proba == pytest.approx((1 / (1 + np.exp(-10)) + 1 / (1 + np.exp(-50))) / 2)
 
 
 def test_early_stopping_holds_rows_back_and_records_the_score(overlapping_binary):

@@ -98,10 +98,11 @@ def test_divergence_stops_with_a_clear_error_and_no_fitted_state(overlapping_bin
 @pytest.mark.slow
 def test_a_refit_in_the_other_mode_leaves_no_stale_attributes(overlapping_binary,
                                                               review_texts):
-    sampler = MISOSampler(**TINY_TEXT, random_state=0)
+    sampler = MISOSampler(**TINY, random_state=0)        # decoder="auto": either mode
     sampler.fit_resample(*review_texts)
-    assert hasattr(sampler, "vocabulary_")
+    assert hasattr(sampler, "vocabulary_") and sampler.decoder_.mode == "text"
     sampler.fit_resample(*overlapping_binary)
+    assert sampler.decoder_.mode == "dense"
     assert sampler.mode_ == "dense" and not hasattr(sampler, "vocabulary_")
     with pytest.raises(ValueError, match="1d array"):
         sampler.fit_resample(overlapping_binary[0], np.c_[overlapping_binary[1]] * [1, 2])

@@ -21,9 +21,9 @@ the adversarial main loop.
 
 import contextlib
 
-import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import PassthroughScoring
 from skorch.dataset import unpack_data
 
 from ..exceptions import TrainingDivergedError
@@ -32,6 +32,21 @@ from .early_stopping import AnchorsConverged
 from .schedule import ADVERSARIAL, PRETRAIN_AUTOENCODERS, PRETRAIN_MINE
 
 __all__ = ["MISONet", "TrainingDivergedError"]
+
+
+class EpochMean(PassthroughScoring):
+    """skorch's ``PassthroughScoring`` of a training batch value; NaN in an epoch without it."""
+
+    def __init__(self, name):
+        super().__init__(name, lower_is_better=None, on_train=True)
+
+    def on_epoch_end(self, net, **kwargs):
+        try:
+            net.history[-1, "batches", :, self.name]
+        except KeyError:
+            net.history.record(self.name, float("nan"))
+            return
+        net.history.record(self.name, float(self.get_avg_score(net.history)))
 
 
 class MISONet(NeuralNet):
@@ -154,12 +169,13 @@ class MISONet(NeuralNet):
     loss_components = ("rec_minority", "rec_majority", "adv_minority", "adv_majority",
                        "disc", "mi_minority", "mi_majority")
 
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        super().on_epoch_end(net, dataset_train, dataset_valid, **kwargs)
-        batches = self.history[-1, "batches"]
-        for key in self.loss_components:
-            values = [b[key] for b in batches if key in b]
-            self.history.record(key, float(np.mean(values)) if values else float("nan"))
+    def get_default_callbacks(self):
+        """skorch's defaults, with an epoch mean of each loss component before the log."""
+        defaults = list(super().get_default_callbacks())
+        means = [(key, EpochMean(key)) for key in self.loss_components]
+        at = next((i for i, (name, _) in enumerate(defaults) if name == "print_log"),
+                  len(defaults))
+        return defaults[:at] + means + defaults[at:]
 
     # -- one minibatch of Algorithm 1 ---------------------------------------------
     def _optimizer_step(self, optimizer, loss, named_parameters):
@@ -291,16 +307,17 @@ class MISONet(NeuralNet):
         """Anchors for ``x_minority[i]`` paired with ``x_majority[i]`` (lines 9-12).
 
         The disentangled representations ``z`` are computed at the ``tau`` of
-        the last epoch trained by minibatches of ``batch_size`` pairs (the
-        SFM attends within a batch, as in training), then decoded by chunks of
+        the last epoch trained (or restored by early stopping) by minibatches
+        of ``batch_size`` pairs (the SFM attends within a batch, as in
+        training), then decoded by chunks of
         ``decode_batch_size``. ``decode_options`` go to the minority decoder's
         ``generate`` (decoding, temperature, top_k for sequence decoders).
         Returns a numpy array.
         """
         self.check_is_fitted()
         batch_size = batch_size or self.batch_size
-        # The tau of the last epoch trained: the end of the schedule, unless a
-        # callback (e.g. early stopping) ended training before it.
+        # The tau of the last epoch trained (the end of the schedule), or of the
+        # epoch that early stopping restored.
         tau = getattr(self, "tau_", None) or self.temperature(1.0)
         x_minority = torch.as_tensor(x_minority)
         x_majority = torch.as_tensor(x_majority)

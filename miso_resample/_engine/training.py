@@ -11,7 +11,7 @@ import numpy as np
 from skorch.callbacks import ProgressBar
 
 from ..utils.devices import seeded_torch
-from .early_stopping import AnchorValidation
+from .early_stopping import AnchorEarlyStopping, AnchorScoring
 from .net import MISONet
 from .pairing import PairedDataset, cycled_permutation, nearest_partners, partners_for_anchors
 from .schedule import n_training_epochs
@@ -61,8 +61,9 @@ def resample_class(mode, params, data, y, cls, n_new, seed, device, prefix=""):
     if (params.early_stopping and params.decoder.anchors_are_vectors
             and len(minority_rows) >= 20):
         train, validation = _held_back(len(minority_rows), class_rng)
-        callbacks.append(_anchor_validation(data.inputs, minority_rows, majority_rows,
-                                            train, validation, table, params))
+        callbacks += [_anchor_scoring(data.inputs, minority_rows, majority_rows, train,
+                                      validation, table),
+                      AnchorEarlyStopping(patience=params.early_stopping)]
     with seeded_torch(seed):
         net = _build_net(params, mode.build_module(data), len(minority_rows),
                          len(majority_rows), n_new, device, prefix, callbacks)
@@ -93,9 +94,8 @@ def _held_back(n_minority, rng):
     return np.sort(order[n_valid:]), np.sort(order[:n_valid])
 
 
-def _anchor_validation(inputs, minority_rows, majority_rows, train, validation, table,
-                       params):
-    """The early-stopping callback: a linear probe of P(minority) fitted on the training
+def _anchor_scoring(inputs, minority_rows, majority_rows, train, validation, table):
+    """The anchor-scoring callback: a linear probe of P(minority) fitted on the training
     rows, the held-back rows and their nearest (or a random) majority partner."""
     from sklearn.linear_model import LogisticRegression
 
@@ -104,9 +104,9 @@ def _anchor_validation(inputs, minority_rows, majority_rows, train, validation, 
     probe = LogisticRegression(max_iter=1000, class_weight="balanced").fit(inputs[rows], labels)
     partners = (majority_rows[table[validation, 0]] if table is not None
                 else majority_rows[np.arange(len(validation)) % len(majority_rows)])
-    return AnchorValidation(inputs[minority_rows[validation]], inputs[partners],
-                            (probe.coef_[0].astype(np.float64), float(probe.intercept_[0])),
-                            inputs[minority_rows[train]], patience=params.early_stopping)
+    return AnchorScoring(inputs[minority_rows[validation]], inputs[partners],
+                         (probe.coef_[0].astype(np.float64), float(probe.intercept_[0])),
+                         inputs[minority_rows[train]])
 
 
 def _build_net(params, module, n_minority, n_majority, n_anchors, device, prefix,
