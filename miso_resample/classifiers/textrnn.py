@@ -43,20 +43,12 @@ class TextRNNClassifier(BaseTextClassifier):
         self.hidden_dim = hidden_dim
         self.cell = cell
         self.dropout = dropout
-        self.loss = loss
-        self.class_weight = class_weight
-        self.long_tail = long_tail
-        self.max_length = max_length
-        self.max_vocab_size = max_vocab_size
-        self.word_vectors = word_vectors
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.random_state = random_state
-        self.device = device
-        self.callbacks = callbacks
-        self.verbose = verbose
-        self.embeddings = embeddings
+        super().__init__(loss=loss, class_weight=class_weight, long_tail=long_tail,
+                         max_length=max_length, max_vocab_size=max_vocab_size,
+                         word_vectors=word_vectors, max_epochs=max_epochs,
+                         batch_size=batch_size, lr=lr, random_state=random_state,
+                         device=device, callbacks=callbacks, verbose=verbose,
+                         embeddings=embeddings)
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):
         return TextRNNModule(vocab_size, n_classes, hidden_dim=self.hidden_dim, cell=self.cell,

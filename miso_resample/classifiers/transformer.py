@@ -8,17 +8,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from imblearn.utils import Substitution
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils.devices import resolve_device, seeded_torch
 from ..utils.text_input import check_texts
-from ._base import SHARED_PARAMETERS_DOC
-from .losses import DiceLoss, FocalLoss
+from ._base import SHARED_PARAMETERS_DOC, TextClassifierMixin
 
 __all__ = ["TransformerClassifier"]
 
@@ -33,7 +31,7 @@ def _shared_entries(*names):
 
 @Substitution(loss_and_class_weight=_shared_entries("loss", "class_weight"),
               device_callbacks_verbose=_shared_entries("device", "callbacks", "verbose"))
-class TransformerClassifier(ClassifierMixin, BaseEstimator):
+class TransformerClassifier(TextClassifierMixin, BaseEstimator):
     """Fine-tune a local Hugging Face encoder end to end on raw texts, with a linear head.
 
     The paper's transformer backbone (M-XLNet is MISO followed by a fine-tuned
@@ -161,13 +159,6 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.callbacks = callbacks
         self.verbose = verbose
 
-    def _criterion(self, weight):
-        if self.loss == "focal":
-            return FocalLoss(weight=weight)
-        if self.loss == "dice":
-            return DiceLoss(weight=weight)
-        return torch.nn.CrossEntropyLoss(weight=weight)
-
     def _load_encoder(self, device):
         """Model and tokenizer from the local folder, the pooling, the architecture checks."""
         from ..embeddings import TransformerEmbedder
@@ -252,14 +243,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
 
         from ._transformer_modules import TransformerNet
 
-        self._validate_params()
-        texts, _ = check_texts(X)
-        check_classification_targets(y)
-        y = column_or_1d(y)
-        check_consistent_length(texts, y)
-        self.classes_, y_enc = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError("The target has a single class; a classifier needs two or more.")
+        texts, self.classes_, y_enc = self._check_fit_input(X, y)
         device = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         model, self.tokenizer_, pooling, self.n_layers_ = self._load_encoder(device)

@@ -63,7 +63,7 @@ class TextContext(NamedTuple):
 
     texts: list               # the training texts
     vocabulary: Any           # the fitted TextVocabulary (TF-IDF words)
-    token_ids: Any            # its padded token ids of the texts
+    token_ids: Any            # its padded token ids of the texts (None unless needed)
     seed: int                 # seeds the decoder's random choices (LSA vectors, GloVe rows)
     batch_size: int
     device: str
@@ -123,6 +123,7 @@ class TextDecoder(BaseDecoder):
     """Base class of the text decoders: word vectors and the text tokenizer."""
 
     mode = "text"
+    needs_token_ids = False        # the vocabulary's token ids of the texts (scratch only)
     _parameter_constraints: dict = {
         **BaseDecoder._parameter_constraints,
         "word_vectors": [StrOptions({"auto", "glove"}), None],

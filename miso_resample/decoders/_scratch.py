@@ -79,6 +79,7 @@ class ScratchDecoder(TextDecoder):
     """
 
     anchors_are_vectors = False
+    needs_token_ids = True
     training_defaults = dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, epoch_pairs=None)
     _parameter_constraints: dict = {
         **TextDecoder._parameter_constraints,

@@ -50,6 +50,14 @@ def _feed_forward(in_dim, out_dim):
         torch.nn.Linear(in_dim, out_dim), torch.nn.GELU(), torch.nn.Linear(out_dim, out_dim))
 
 
+# Which discriminator scores each view, and the key of the critic's logits on the
+# views it also scores (majority_signal="critic").
+_SIDE_OF_VIEW = {"minority_real": "minority", "minority_fake": "minority",
+                 "minority_negative": "minority", "majority_real": "majority",
+                 "majority_fake": "majority"}
+_CRITIC_KEYS = {"minority_real": "critic_real", "minority_fake": "critic_fake",
+                "minority_negative": "critic_negative"}
+
 class MISOOutputs(NamedTuple):
     """Intermediate tensors of one forward pass."""
 
@@ -211,13 +219,17 @@ class MISOModule(torch.nn.Module):
         the critic scores the real minority and majority rows and the generated
         minority rows (keys ``critic_real``, ``critic_negative``, ``critic_fake``).
         """
+        with_critic = self.majority_signal == "critic"
         logits = {}
         for name, view in views.items():
             if detach_fake and name.endswith("fake"):
                 view = view.detach()
-            if self.majority_signal == "critic" and name.startswith("minority"):
-                logits["critic" + name[len("minority"):]] = self.critic(view)
-                if name == "minority_negative":
+            if with_critic and name in _CRITIC_KEYS:
+                logits[_CRITIC_KEYS[name]] = self.critic(view)
+                if name == "minority_negative":       # with the critic, for it alone
                     continue
-            logits[name] = getattr(self, f"{name.split('_')[0]}_discriminator")(view)
+            side = _SIDE_OF_VIEW[name]
+            discriminator = (self.minority_discriminator if side == "minority"
+                             else self.majority_discriminator)
+            logits[name] = discriminator(view)
         return logits
