@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import column_or_1d
@@ -188,6 +188,25 @@ def _predictions(classifier, texts, y, anchors, cv, random_state):
     return predicted, cross_val_predict(clone(classifier), real, y, cv=cv)
 
 
+def _judged(judge, judge_real, classifier, anchors, random_state):
+    """A judge from outside the sample: its classes for the anchors, for real texts
+    outside the sample, and those texts' labels (None, None where not given)."""
+    if isinstance(judge, tuple):
+        if len(judge) != 2:
+            raise ValueError("judge must be a fitted classifier or a pair (texts, labels).")
+        real, labels = np.asarray(_as_texts(judge[0], "judge texts"), dtype=object), \
+            np.asarray(judge[1])
+        fit_rows, held_rows = train_test_split(np.arange(len(real)), test_size=0.5,
+                                               stratify=labels, random_state=random_state)
+        judge = clone(classifier).fit(real[fit_rows], labels[fit_rows])
+        judge_real = (real[held_rows], labels[held_rows])
+    predicted = judge.predict(np.asarray(anchors, dtype=object))
+    if judge_real is None:
+        return predicted, None, np.empty(0)
+    real = np.asarray(_as_texts(judge_real[0], "judge_real texts"), dtype=object)
+    return predicted, judge.predict(real), np.asarray(judge_real[1])
+
+
 def _embedding_cosine(embedder, texts, anchors, sources):
     """Cosine of each anchor's embedding with its source's (NaN without embedder)."""
     if embedder is None:
@@ -234,10 +253,11 @@ def _text_class_metrics(texts, tokens, y, cls, anchors, a_tokens, src):
      "y_res": ["array-like"], "sources": ["array-like", None],
      "embedder": [HasMethods(["transform"]), None],
      "classifier": [HasMethods(["fit", "predict"]), None], "cv": ["cv_object"],
-     "random_state": [Integral]},
+     "random_state": [Integral], "judge": [HasMethods(["predict"]), tuple, None],
+     "judge_real": [tuple, None]},
     prefer_skip_nested_validation=True)
 def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=None,
-                       classifier=None, cv=5, random_state=0):
+                       classifier=None, cv=5, random_state=0, judge=None, judge_real=None):
     """Quality metrics of the text anchors appended by an over-sampler.
 
     Parameters
@@ -263,7 +283,18 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         Folds of the cross-validated ``real_p_class`` (an int is stratified,
         shuffled with ``random_state`` and capped at the smallest class size).
     random_state : int, default=0
-        Seed of the folds.
+        Seed of the folds (and of the judge's split).
+    judge : fitted classifier, (texts, labels) or None, default=None
+        Who decides ``p_class`` and ``real_p_class`` from outside the sample.
+        None: ``classifier`` fitted on ``texts`` (the sample itself; on an
+        imbalanced sample it calls few real minority texts minority). A fitted
+        classifier: used as given, never refitted; ``real_p_class`` is its rate
+        on ``judge_real``. A pair of real texts and labels outside the sample:
+        ``classifier`` (default balanced) is fitted on a stratified half of
+        them, and ``real_p_class`` is its rate on the other half.
+    judge_real : (texts, labels) or None, default=None
+        With a fitted ``judge``: real texts outside the sample on which
+        ``real_p_class`` is measured (None: NaN).
 
     Returns
     -------
@@ -295,9 +326,14 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
     a_tokens = [tokenize(a) for a in anchors]
     sources = (_text_sources(tokens, y, a_tokens, anchor_y) if sources is None
                else _check_sources(sources, y, anchor_y))
-    predicted, real_predicted = _predictions(
-        _default_text_classifier() if classifier is None else classifier,
-        texts, y, anchors, cv, random_state)
+    classifier = _default_text_classifier() if classifier is None else classifier
+    if judge is None:
+        predicted, real_predicted = _predictions(classifier, texts, y, anchors, cv,
+                                                 random_state)
+        real_y = y
+    else:
+        predicted, real_predicted, real_y = _judged(judge, judge_real, classifier, anchors,
+                                                    random_state)
     cosine = _embedding_cosine(embedder, texts, anchors, sources)
     report = {}
     for cls in np.unique(anchor_y):
@@ -305,7 +341,7 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         out = _text_class_metrics(texts, tokens, y, cls, [anchors[i] for i in rows],
                                   [a_tokens[i] for i in rows], sources[rows])
         p = _share(predicted, rows, cls)
-        real = _share(real_predicted, np.flatnonzero(y == cls), cls)
+        real = _share(real_predicted, np.flatnonzero(real_y == cls), cls)
         out.update(p_class=p, real_p_class=real,
                    p_class_ratio=p / real if real > 0 else float("nan"),
                    embedding_cosine=_nanmean(cosine[rows]))

@@ -364,3 +364,65 @@ def test_text_single_class_has_no_classifier_metrics():
     out = text_anchor_report(["a b", "c d"], [0, 0], ["a b", "c d", "a d"], [0, 0, 0])[0]
     assert np.isnan(out["p_class"]) and np.isnan(out["real_p_class"])
     assert out["source_token_share"] == pytest.approx(1 / 2)   # tie: first ('a b')
+
+
+class _Constant:
+    """A fitted judge that calls every text ``label``; it must never be refitted."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def fit(self, X, y):
+        raise AssertionError("a judge given fitted is used as it is")
+
+    def predict(self, X):
+        return np.array([self.label] * len(X), dtype=object)
+
+
+class _Recorder:
+    """An unfitted classifier that remembers its training texts and calls those texts
+    by their label, any other text "unseen"."""
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+    def fit(self, X, y):
+        self.seen_ = dict(zip(list(X), list(y)))
+        return self
+
+    def predict(self, X):
+        return np.array([self.seen_.get(t, "unseen") for t in X], dtype=object)
+
+
+def _judge_problem():
+    texts = ["a good film", "a fine plot", "a dull film", "a slow plot"]
+    y = ["pos", "pos", "neg", "neg"]
+    return texts, y, texts + ["a dull plot", "a slow film"], y + ["neg", "neg"]
+
+
+def test_a_fitted_judge_from_outside_is_the_one_used():
+    texts, y, texts_res, y_res = _judge_problem()
+    outside = (["bad", "worse", "fine"], ["neg", "neg", "pos"])
+    report = text_anchor_report(texts, y, texts_res, y_res, judge=_Constant("neg"),
+                                judge_real=outside)["neg"]
+    assert report["p_class"] == 1.0 and report["real_p_class"] == 1.0
+    report = text_anchor_report(texts, y, texts_res, y_res, judge=_Constant("pos"),
+                                judge_real=outside)["neg"]
+    assert report["p_class"] == 0.0 and report["real_p_class"] == 0.0
+    alone = text_anchor_report(texts, y, texts_res, y_res, judge=_Constant("neg"))["neg"]
+    assert alone["p_class"] == 1.0 and np.isnan(alone["real_p_class"])
+
+
+def test_a_judge_fitted_on_outside_texts_is_scored_on_the_other_half():
+    texts, y, texts_res, y_res = _judge_problem()
+    outside = ([f"neg text {i}" for i in range(6)] + [f"pos text {i}" for i in range(6)],
+               ["neg"] * 6 + ["pos"] * 6)
+    report = text_anchor_report(texts, y, texts_res, y_res, classifier=_Recorder(),
+                                judge=outside)["neg"]
+    # the judge never saw the held-out half, so it calls none of it by its class
+    assert report["real_p_class"] == 0.0 and report["p_class"] == 0.0
+    with pytest.raises(ValueError, match="pair"):
+        text_anchor_report(texts, y, texts_res, y_res, judge=(["x"],))
