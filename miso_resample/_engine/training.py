@@ -32,7 +32,7 @@ def resample_classes(mode, params, data, y, targets, rng):
             print(f"MISO: class {cls} ({i}/{len(targets)}), {n_new} anchors")
         prefix = f"class_{cls}_" if len(targets) > 1 else ""
         net, new, source, redrawn = resample_class(mode, params, data, y, cls, n_new,
-                                                   int(seed), params.device, prefix)
+                                                   int(seed), prefix)
         nets[cls] = net
         anchors.append(new)
         labels.append(np.full(n_new, cls, dtype=y.dtype))
@@ -41,7 +41,7 @@ def resample_classes(mode, params, data, y, targets, rng):
     return nets, anchors, labels, sources, n_redrawn
 
 
-def resample_class(mode, params, data, y, cls, n_new, seed, device, prefix=""):
+def resample_class(mode, params, data, y, cls, n_new, seed, prefix=""):
     """Train one MISONet for class ``cls`` against all other rows; generate its anchors.
 
     Returns ``(net, anchors, source, n_redrawn)``: the fitted net, the anchors
@@ -66,7 +66,7 @@ def resample_class(mode, params, data, y, cls, n_new, seed, device, prefix=""):
                       AnchorEarlyStopping(patience=params.early_stopping)]
     with seeded_torch(seed):
         net = _build_net(params, mode.build_module(data), len(minority_rows),
-                         len(majority_rows), n_new, device, prefix, callbacks)
+                         len(majority_rows), n_new, prefix, callbacks)
         net.fit(PairedDataset(data.inputs[minority_rows[train]],
                               data.inputs[majority_rows], class_rng,
                               partners=None if table is None else table[train],
@@ -109,7 +109,7 @@ def _anchor_scoring(inputs, minority_rows, majority_rows, train, validation, tab
                          inputs[minority_rows[train]])
 
 
-def _build_net(params, module, n_minority, n_majority, n_anchors, device, prefix,
+def _build_net(params, module, n_minority, n_majority, n_anchors, prefix,
                extra_callbacks=()):
     """The skorch net training ``module`` with Algorithm 1 (``prefix`` names checkpoints)."""
     n_pairs = params.epoch_pairs or max(n_minority, n_majority)
@@ -126,8 +126,8 @@ def _build_net(params, module, n_minority, n_majority, n_anchors, device, prefix
         max_epochs=n_training_epochs(params.pretrain_epochs, params.max_epochs, params.use_mi),
         n_minority=n_minority, n_majority=n_majority, n_anchors=n_anchors,
         mi_floor=params.mi_floor, mine_warmup=params.mine_warmup, lr=params.lr,
-        optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=device,
+        optimizer__betas=(0.5, 0.999), batch_size=batch_size, device=params.device,
         iterator_train__drop_last=n_pairs > batch_size,
         # page-locked host batches: asynchronous copies keep a GPU busy
-        iterator_train__pin_memory=str(device).startswith("cuda"),
+        iterator_train__pin_memory=str(params.device).startswith("cuda"),
         precision=params.precision, callbacks=callbacks, verbose=int(params.verbose))

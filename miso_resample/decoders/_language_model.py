@@ -8,7 +8,7 @@ from imblearn.utils import Substitution
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ._base import SHARED_DOCS, Representation, TextDecoder, vector_parts
+from ._base import SHARED_DOCS, Representation, TextDecoder
 from ._edit import EditDecoder
 from ._rewriter import DEFAULT_PROMPT, LanguageModelRewriter, choose_nearest, load_language_model
 
@@ -112,8 +112,7 @@ class LanguageModelDecoder(TextDecoder):
         inputs, sentences = self._editor_decoder().represent(X, y, context)
         return Representation(inputs, (sentences, rewriter, context.verbose))
 
-    def build_parts(self, representation, params):
-        return vector_parts(representation.inputs.shape[1], params, residual=True)
+    build_parts = EditDecoder.build_parts     # the same network on sentence vectors
 
     def render(self, net, data, source, partners, rng):
         """Each anchor: the rewrite nearest its anchor vector that copies no training
