@@ -206,7 +206,7 @@ class MISOSampler(MovedParametersMixin, BaseOverSampler):
         Dense mode: column names of a DataFrame ``X`` with string column names.
 
     vocabulary_ : TextVocabulary
-        Text mode: the fitted word-level tokenizer and vocabulary.
+        ``ScratchDecoder`` only: the fitted word-level vocabulary of its token ids.
 
     n_redecoded_ : int
         Text mode: anchors re-drawn because they copied a text (edits and
@@ -348,8 +348,7 @@ class MISOSampler(MovedParametersMixin, BaseOverSampler):
             X_checked, container = self._checked_input(X, y)
             X_res, y_res = super().fit_resample(X_checked, y, **params)
             return (X_res, y_res) if container is None else container.wrap(X_res, y_res)
-        except BaseException:
-            # KeyboardInterrupt, divergence, ...: leave no half-fitted state behind.
+        except BaseException:    # KeyboardInterrupt, divergence, ...: no half-fitted state
             self._forget_fit()
             raise
 
@@ -395,6 +394,7 @@ class MISOSampler(MovedParametersMixin, BaseOverSampler):
         self.nets_ = nets
         self.anchor_sources_ = np.concatenate(sources) if sources else np.empty(0, np.intp)
         if self.mode_ == "text":
-            self.vocabulary_ = data.vocabulary
             self.n_redecoded_ = n_redrawn
+        if hasattr(data.state, "vocabulary"):           # the scratch decoder's token ids
+            self.vocabulary_ = data.state.vocabulary
         return X_res, y_res

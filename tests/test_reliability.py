@@ -100,10 +100,10 @@ def test_a_refit_in_the_other_mode_leaves_no_stale_attributes(overlapping_binary
                                                               review_texts):
     sampler = MISOSampler(**TINY, random_state=0)        # decoder="auto": either mode
     sampler.fit_resample(*review_texts)
-    assert hasattr(sampler, "vocabulary_") and sampler.decoder_.mode == "text"
+    assert hasattr(sampler, "n_redecoded_") and sampler.decoder_.mode == "text"
     sampler.fit_resample(*overlapping_binary)
     assert sampler.decoder_.mode == "dense"
-    assert sampler.mode_ == "dense" and not hasattr(sampler, "vocabulary_")
+    assert sampler.mode_ == "dense" and not hasattr(sampler, "n_redecoded_")
     with pytest.raises(ValueError, match="1d array"):
         sampler.fit_resample(overlapping_binary[0], np.c_[overlapping_binary[1]] * [1, 2])
     _assert_as_if_never_fitted(sampler)

@@ -11,6 +11,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from miso_resample import MISOSampler
 from miso_resample.decoders import EditDecoder, ScratchDecoder
+from miso_resample.utils.vocabulary import TextVocabulary
 
 from .conftest import _NEGATIVE, _POSITIVE, TINY_TEXT, _review, class_counts, tiny_scratch
 
@@ -24,13 +25,16 @@ def test_text_anchors_are_readable_new_and_bounded(review_texts, tiny_text_param
     assert isinstance(X_res, list) and class_counts(y_res) == {"neg": 100, "pos": 100}
     assert X_res[:120] == texts
     anchors = X_res[120:]
-    vocab = sampler.vocabulary_
+    scratch = isinstance(decoder, ScratchDecoder)
+    # only the scratch decoder has (and keeps) a vocabulary; edits use the texts' words
+    assert hasattr(sampler, "vocabulary_") == scratch
+    vocab = sampler.vocabulary_ if scratch else TextVocabulary().fit(texts)
     known = set(vocab.tokenizer_.get_vocab()) - {"[PAD]", "[UNK]", "[BOS]", "[EOS]"}
     for anchor, source in zip(anchors, sampler.anchor_sources_):
         tokens = vocab.words(anchor)
-        assert tokens and set(tokens) <= known              # vocabulary words only
-        if decoder == "scratch":                             # bounded by max_length
-            assert len(tokens) <= sampler.max_length - 1
+        assert tokens and set(tokens) <= known              # training-text words only
+        if scratch:                                          # bounded by max_length
+            assert len(tokens) <= decoder.max_length - 1
         assert anchor != texts[source]                       # not a copy of its source
         assert anchor != vocab.inverse_transform(vocab.transform([texts[source]]))[0]
     assert sampler.mode_ == "text"
@@ -203,3 +207,17 @@ def test_deprecated_embeddings_parameter_warns_and_acts_as_word_vectors(review_t
     with pytest.warns(FutureWarning, match="renamed `word_vectors`"):
         clf.fit(texts, y)
     np.testing.assert_array_equal(clf.predict_proba(texts), reference.predict_proba(texts))
+
+
+@pytest.mark.parametrize("decoder, passes", [(EditDecoder(word_vectors=None), 0),
+                                             (tiny_scratch(), 1)], ids=["edit", "scratch"])
+def test_a_fit_tokenises_each_training_text_once(review_texts, monkeypatch, decoder, passes):
+    """One tokenisation per fit, shared by the TF-IDF of difficult samples: the edit
+    decoder's own (no vocabulary is built), or the scratch vocabulary's, once."""
+    texts, y = review_texts
+    seen, words = [], TextVocabulary.words
+    monkeypatch.setattr(TextVocabulary, "words",
+                        lambda self, text: seen.append(text) or words(self, text))
+    MISOSampler(random_state=0, **dict(TINY_TEXT, decoder=decoder)).fit_resample(texts, y)
+    training = set(texts)
+    assert sum(text in training for text in seen) == passes * len(texts)

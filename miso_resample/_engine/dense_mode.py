@@ -37,7 +37,6 @@ class ModeData(NamedTuple):
     state: Any = None         # the decoder's state for rendering (its own type)
     features: Any = None      # where nearest partners are searched (None: inputs)
     metric: str = "euclidean"
-    vocabulary: Any = None    # text mode: the fitted TextVocabulary
 
 
 def miso_module(params, data):
@@ -83,7 +82,7 @@ class DenseMode:
         X_dense = X.toarray() if sparse.issparse(X) else X
         difficult = find_difficult_samples(X_dense, y, k_neighbors=self.params.k_neighbors,
                                            minority_class=list(targets))
-        inputs, scaler = self.params.decoder.represent(X_dense, y, None)
+        inputs, scaler, _ = self.params.decoder.represent(X_dense, y, None)
         return ModeData(inputs, difficult, scaler)
 
     def build_module(self, data):

@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..decoders._base import TextContext
 from ..difficulty import find_difficult_samples
+from ..utils.vocabulary import given_words
 from .dense_mode import ModeData, miso_module
 
 __all__ = ["TextMode"]
@@ -46,19 +47,15 @@ class TextMode:
         return np.asarray(X, dtype=object), y, binarize_y
 
     def prepare(self, X, y, targets, rng):
-        p, decoder = self.params, self.params.decoder
-        texts = list(X)
-        vocabulary = decoder.vocabulary().fit(texts)
-        ids = vocabulary.transform(texts) if decoder.needs_token_ids else None
-        features = TfidfVectorizer(analyzer=vocabulary.words,
-                                   sublinear_tf=True).fit_transform(texts)
+        p = self.params
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        context = TextContext(list(X), seed, p.batch_size, p.device, p.verbose)
+        inputs, state, words = p.decoder.represent(X, y, context)
+        # the decoder's one tokenisation of the texts also gives the TF-IDF words
+        features = TfidfVectorizer(analyzer=given_words, sublinear_tf=True).fit_transform(words)
         difficult = find_difficult_samples(features, y, k_neighbors=p.k_neighbors,
                                            minority_class=list(targets), metric="cosine")
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        context = TextContext(texts, vocabulary, ids, seed, p.batch_size, p.device, p.verbose)
-        inputs, state = decoder.represent(X, y, context)
-        return ModeData(inputs, difficult, state, features=features, metric="cosine",
-                        vocabulary=vocabulary)
+        return ModeData(inputs, difficult, state, features=features, metric="cosine")
 
     def build_module(self, data):
         return miso_module(self.params, data)

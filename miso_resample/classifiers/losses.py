@@ -1,12 +1,59 @@
-"""Re-weighting losses of the paper's baselines (section 6): focal and dice.
+"""Re-weighting losses of the baselines: focal and dice (the paper's section 6) and
+the logit-adjusted loss (Menon et al., ICLR 2021), a strong long-tail peer.
 
-Both take logits of shape (n, n_classes) and integer targets of shape (n,) and
-return the mean loss, like ``torch.nn.CrossEntropyLoss``.
+Each takes logits of shape (n, n_classes) and integer targets of shape (n,) and
+returns the mean loss, like ``torch.nn.CrossEntropyLoss``.
 """
 
+import numpy as np
 import torch
 
-__all__ = ["FocalLoss", "DiceLoss"]
+__all__ = ["FocalLoss", "DiceLoss", "LogitAdjustedLoss", "make_criterion", "LOSSES"]
+
+LOSSES = ("cross_entropy", "focal", "dice", "logit_adjusted")
+
+
+def make_criterion(loss, *, weight=None, y=None, n_classes=None):
+    """The training loss ``loss`` (one of :data:`LOSSES`) with class weights ``weight``;
+    the logit-adjusted loss takes its priors from the training labels ``y``."""
+    if loss == "focal":
+        return FocalLoss(weight=weight)
+    if loss == "dice":
+        return DiceLoss(weight=weight)
+    if loss == "logit_adjusted":
+        counts = np.bincount(np.asarray(y), minlength=n_classes).astype(np.float64)
+        return LogitAdjustedLoss(counts / counts.sum(), weight=weight)
+    return torch.nn.CrossEntropyLoss(weight=weight)
+
+
+class LogitAdjustedLoss(torch.nn.Module):
+    """Logit-adjusted cross-entropy (Menon et al. 2021, eq. 11):
+    ``CE(logits + tau * log(priors), target)``.
+
+    Training adds the log class priors to the logits; prediction uses the plain
+    logits, so rare classes get a larger margin. With uniform priors it is plain
+    cross-entropy.
+
+    Parameters
+    ----------
+    priors : array-like of shape (n_classes,)
+        Class frequencies of the training set (positive; normalised here).
+    tau : float, default=1.0
+        Scale of the adjustment.
+    weight : torch.Tensor of shape (n_classes,) or None, default=None
+        Per-class weights, as in ``torch.nn.CrossEntropyLoss``.
+    """
+
+    def __init__(self, priors, tau=1.0, weight=None):
+        super().__init__()
+        priors = torch.as_tensor(np.asarray(priors, dtype=np.float64))
+        if (priors <= 0).any():
+            raise ValueError("Every class needs a positive prior (a training sample).")
+        self.register_buffer("offsets", (tau * torch.log(priors / priors.sum())).float())
+        self.cross_entropy = torch.nn.CrossEntropyLoss(weight=weight)
+
+    def forward(self, logits, target):
+        return self.cross_entropy(logits + self.offsets.to(logits.dtype), target)
 
 
 class FocalLoss(torch.nn.Module):

@@ -17,6 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils.devices import resolve_device, seeded_torch
 from ..utils.text_input import check_texts
 from ._base import SHARED_PARAMETERS_DOC, TextClassifierMixin
+from .budget import optimizer_steps, step_schedule
+from .losses import LOSSES
 
 __all__ = ["TransformerClassifier"]
 
@@ -92,6 +94,9 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         bottom raises a ``ValueError``.
     {loss_and_class_weight}
     max_epochs : int, default=3
+    max_steps : int or None, default=None
+        Train for exactly this many optimizer steps instead of ``max_epochs``
+        epochs (equal budgets for methods that resample the training set).
     batch_size : int, default=32
         Texts per training step (and per forward pass when caching/predicting).
     lr : float, default=5e-5
@@ -112,6 +117,8 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         The trained net; ``net_.module_.encoder`` is the fine-tuned encoder.
     tokenizer_ : transformers.PreTrainedTokenizerBase
     n_layers_ : int
+    n_train_steps_ : int
+        Optimizer steps the training took.
         Transformer layers of the encoder.
     mix_layer_ : int or None
         The layer TMix mixes at (``mix_layer`` resolved); None without TMix.
@@ -125,9 +132,10 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         "mixup": [StrOptions({"tmix"}), None],
         "mix_alpha": [Interval(numbers.Real, 0, None, closed="neither")],
         "mix_layer": [StrOptions({"auto"}), Interval(numbers.Integral, 0, None, closed="left")],
-        "loss": [StrOptions({"cross_entropy", "focal", "dice"})],
+        "loss": [StrOptions(set(LOSSES))],
         "class_weight": [StrOptions({"balanced"}), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "head_lr": [Interval(numbers.Real, 0, None, closed="neither"), None],
@@ -139,7 +147,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
 
     def __init__(self, *, model_path=None, pooling="auto", max_length=64, trainable_layers=2,
                  mixup=None, mix_alpha=0.4, mix_layer="auto", loss="cross_entropy",
-                 class_weight=None, max_epochs=3, batch_size=32, lr=5e-5, head_lr=1e-3,
+                 class_weight=None, max_epochs=3, max_steps=None, batch_size=32, lr=5e-5, head_lr=1e-3,
                  random_state=None, device="auto", callbacks=None, verbose=0):
         self.model_path = model_path
         self.pooling = pooling
@@ -151,6 +159,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         self.loss = loss
         self.class_weight = class_weight
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.lr = lr
         self.head_lr = head_lr
@@ -257,9 +266,10 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
             inputs = self._cached_inputs(texts, module)
             head_group = [] if self.head_lr is None else [("head.*", {"lr": self.head_lr})]
             net = TransformerNet(
-                module, criterion=self._criterion(class_weight), optimizer=torch.optim.AdamW,
-                lr=self.lr, optimizer__param_groups=head_group, max_epochs=self.max_epochs,
-                batch_size=self.batch_size, iterator_train__shuffle=True, train_split=None,
+                module, criterion=self._criterion(class_weight, y_enc),
+                optimizer=torch.optim.AdamW, lr=self.lr, optimizer__param_groups=head_group,
+                batch_size=self.batch_size, train_split=None,
+                **step_schedule(len(y_enc), self.batch_size, self.max_epochs, self.max_steps),
                 device=device, iterator_train__pin_memory=str(device).startswith("cuda"),
                 mix_alpha=self.mix_alpha if self.mixup == "tmix" else None,
                 torch_load_kwargs={"weights_only": True},
@@ -267,7 +277,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
                 + [copy.deepcopy(cb) for cb in (self.callbacks or [])],
                 verbose=int(self.verbose))
             net.fit(inputs, y_enc.astype(np.int64))
-        self.net_ = net
+        self.net_, self.n_train_steps_ = net, optimizer_steps(net)
         return self
 
     def _logits(self, X):

@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..model import DenseDecoder, DenseEncoder
 from ..utils.glove import glove_available
-from ..utils.vocabulary import TextVocabulary
+from ..utils.vocabulary import resolve_stop_words
 
 __all__ = ["BaseDecoder", "TextDecoder", "TextContext", "Representation", "SHARED_DOCS",
            "vector_parts"]
@@ -62,8 +62,6 @@ class TextContext(NamedTuple):
     """What text mode hands a text decoder's ``represent``: computed once per fit."""
 
     texts: list               # the training texts
-    vocabulary: Any           # the fitted TextVocabulary (TF-IDF words)
-    token_ids: Any            # its padded token ids of the texts (None unless needed)
     seed: int                 # seeds the decoder's random choices (LSA vectors, GloVe rows)
     batch_size: int
     device: str
@@ -75,6 +73,8 @@ class Representation(NamedTuple):
 
     inputs: Any               # the network's inputs, row-aligned with X (floats or token ids)
     state: Any                # what ``render`` needs besides the net (a decoder's own type)
+    words: Any = None         # text decoders: the words of each text, from the fit's one
+                              # tokenisation (also the TF-IDF words of difficult samples)
 
 
 def vector_parts(n_features, params, *, residual):
@@ -123,7 +123,6 @@ class TextDecoder(BaseDecoder):
     """Base class of the text decoders: word vectors and the text tokenizer."""
 
     mode = "text"
-    needs_token_ids = False        # the vocabulary's token ids of the texts (scratch only)
     _parameter_constraints: dict = {
         **BaseDecoder._parameter_constraints,
         "word_vectors": [StrOptions({"auto", "glove"}), None],
@@ -142,6 +141,6 @@ class TextDecoder(BaseDecoder):
         return self.word_vectors == "glove" or (self.word_vectors == "auto"
                                                 and glove_available())
 
-    def vocabulary(self):
-        """The (unfitted) tokenizer of the texts: TF-IDF words, and token ids if needed."""
-        return TextVocabulary(max_length=64, max_vocab_size=5000, stop_words=self.stop_words)
+    def stop_word_set(self):
+        """The words the tokenisation drops (:data:`stop_words`)."""
+        return resolve_stop_words(self.stop_words)

@@ -116,9 +116,11 @@ class EditDecoder(TextDecoder):
         editor = SourceEditor(context.texts, y, use_glove=self.uses_glove(),
                               edit_rate=self.edit_rate, splice_rate=self.splice_rate,
                               temperature=self.temperature, random_state=context.seed)
-        scaler = StandardScaler().fit(editor.sentence_vectors())
-        inputs = scaler.transform(editor.sentence_vectors()).astype(np.float32)
-        return Representation(inputs, SentenceVectors(context.texts, editor, scaler))
+        vectors = editor.sentence_vectors()
+        scaler = StandardScaler().fit(vectors)
+        inputs = scaler.transform(vectors).astype(np.float32)
+        return Representation(inputs, SentenceVectors(context.texts, editor, scaler),
+                              editor.words_of_texts(self.stop_word_set()))
 
     def build_parts(self, representation, params):
         return vector_parts(representation.inputs.shape[1], params, residual=True)

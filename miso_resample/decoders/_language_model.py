@@ -109,8 +109,8 @@ class LanguageModelDecoder(TextDecoder):
             *load_language_model(self.language_model), prompt=self.prompt, top_p=self.top_p,
             temperature=self.temperature, batch_size=context.batch_size,
             device=context.device)
-        inputs, sentences = self._editor_decoder().represent(X, y, context)
-        return Representation(inputs, (sentences, rewriter, context.verbose))
+        inputs, sentences, words = self._editor_decoder().represent(X, y, context)
+        return Representation(inputs, (sentences, rewriter, context.verbose), words)
 
     build_parts = EditDecoder.build_parts     # the same network on sentence vectors
 

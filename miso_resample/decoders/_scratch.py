@@ -79,7 +79,6 @@ class ScratchDecoder(TextDecoder):
     """
 
     anchors_are_vectors = False
-    needs_token_ids = True
     training_defaults = dict(max_epochs=3, pretrain_epochs=3, lr=1e-3, epoch_pairs=None)
     _parameter_constraints: dict = {
         **TextDecoder._parameter_constraints,
@@ -105,20 +104,20 @@ class ScratchDecoder(TextDecoder):
         self.latent_noise = latent_noise
         self.adversarial_weight = adversarial_weight
 
-    def vocabulary(self):
-        return TextVocabulary(max_length=self.max_length, max_vocab_size=self.max_vocab_size,
-                              stop_words=self.stop_words)
-
     def represent(self, X, y, context):
         """The token ids of the texts; GloVe rows for the embeddings when installed."""
-        vocabulary, word_vectors = context.vocabulary, None
+        vocabulary = TextVocabulary(max_length=self.max_length,
+                                    max_vocab_size=self.max_vocab_size,
+                                    stop_words=self.stop_words)
+        words = vocabulary.tokenize(context.texts)
+        ids = vocabulary.fit_tokenized(words).transform_tokenized(words)
+        word_vectors = None
         if self.uses_glove():
             tokens = [vocabulary.tokenizer_.id_to_token(i)
                       for i in range(vocabulary.vocab_size_)]
             word_vectors, _ = glove_matrix(tokens, random_state=context.seed)
             word_vectors[vocabulary.pad_id_] = 0.0
-        return Representation(context.token_ids, TokenIds(context.texts, vocabulary,
-                                                          word_vectors))
+        return Representation(ids, TokenIds(context.texts, vocabulary, word_vectors), words)
 
     def build_parts(self, representation, params):
         v = representation.state.vocabulary

@@ -32,6 +32,8 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 
+from ..utils.vocabulary import given_words
+
 __all__ = ["SourceEditor", "word_vectors_for"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -44,9 +46,10 @@ def _form(word):
     return next((end for end in _FORMS if word.endswith(end) and len(word) > len(end) + 2), "")
 
 
-def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=100):
+def word_vectors_for(words, documents, *, use_glove, random_state=0, n_components=100):
     """Vectors of ``words``: GloVe 6B 50d where known (``use_glove``), otherwise
-    LSA vectors (truncated SVD of the TF-IDF matrix of ``texts``)."""
+    LSA vectors (truncated SVD of the TF-IDF matrix of ``documents``, lists of
+    the texts' words)."""
     if use_glove:
         from ..utils.glove import glove_matrix
 
@@ -54,8 +57,8 @@ def word_vectors_for(words, texts, *, use_glove, random_state=0, n_components=10
         return matrix.astype(np.float64)
     from sklearn.decomposition import TruncatedSVD
 
-    tfidf = TfidfVectorizer(vocabulary=words, lowercase=True, token_pattern=_WORD.pattern)
-    terms = tfidf.fit_transform(texts).T                    # words x texts
+    tfidf = TfidfVectorizer(vocabulary=words, analyzer=given_words)
+    terms = tfidf.fit_transform(documents).T                # words x texts
     k = max(1, min(n_components, min(terms.shape) - 1))
     return TruncatedSVD(k, random_state=random_state).fit_transform(terms)
 
@@ -104,12 +107,17 @@ class SourceEditor:
         self.index = {w: i for i, w in enumerate(words)}
         self.idf = np.log((1 + len(self.texts)) / (1 + np.array([counts[w] for w in words])))
         self.idf += 1.0
-        self.vectors = word_vectors_for(words, self.texts, use_glove=use_glove,
+        self.vectors = word_vectors_for(words, self.words_of_texts(), use_glove=use_glove,
                                         random_state=random_state)
         self._forms = np.array([_form(w) for w in words])
         self._neighbours = self._neighbour_table(n_neighbours)
         self._evidence = self._class_evidence(counts)
         self._positions = [self._word_positions(spans) for spans in self._spans]
+
+    def words_of_texts(self, stop_words=frozenset()):
+        """The lower-cased words of every training text, in order, less ``stop_words``:
+        the editor's tokenisation, shared with the TF-IDF of difficult samples."""
+        return [[w for _, _, w in spans if w not in stop_words] for spans in self._spans]
 
     # -- word space --------------------------------------------------------------------
     def _neighbour_table(self, k):
@@ -239,16 +247,38 @@ class SourceEditor:
         moved = (total - w * self.vectors[ids])[:, None, :] \
             + w[..., None] * self.vectors[candidates]                   # substitution
         gains = distance - np.linalg.norm(moved / weight - target, axis=-1)
-        evidence = self._evidence[cls]
-        floor = np.minimum(evidence[ids], 0.0)[:, None]
-        gains[evidence[candidates] < floor] = -np.inf                  # off-class words
-        forms = self._forms
-        gains[forms[candidates] != forms[ids][:, None]] = -np.inf      # other inflection
+        gains[~self.allowed_substitutes(ids, cls)] = -np.inf
         left = weight - self.idf[ids]                                    # deletion
         deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
         del_gain = distance - np.linalg.norm(deleted - target, axis=1)
         del_gain[left <= 0] = -np.inf
         return candidates, np.concatenate([gains, del_gain[:, None]], axis=1)
+
+    def allowed_substitutes(self, ids, cls):
+        """Mask (P, N) of the word ids' neighbours that may replace them in a text of
+        class ``cls``: same inflection, and no more typical of another class than
+        both the word replaced and a neutral word."""
+        candidates = self._neighbours[ids]
+        evidence = self._evidence[cls]
+        floor = np.minimum(evidence[ids], 0.0)[:, None]
+        return ((evidence[candidates] >= floor)
+                & (self._forms[candidates] == self._forms[ids][:, None]))
+
+    def neighbours_of(self, word_id):
+        """Ids of the word's nearest words in the word vectors (nearest first)."""
+        return self._neighbours[word_id]
+
+    def word_spans(self, source):
+        """``(start, end, lower-cased word)`` of every word of ``texts[source]``."""
+        return self._spans[source]
+
+    def editable_words(self, source):
+        """``(positions, word ids)`` of the content words of ``texts[source]`` that may
+        be edited (lower-case, or capitalised at the start of a sentence)."""
+        text, spans = self.texts[source], self._spans[source]
+        positions, ids = self._content(spans)
+        mask = self._editable(text, spans, positions)
+        return positions[mask], ids[mask]
 
     def _forbid(self, options, positions, candidates, used):
         """Set to -inf the options (rows: ``positions``; columns: ``candidates``, then

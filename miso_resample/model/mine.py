@@ -72,9 +72,12 @@ def log_mean_exp(t):
     return torch.logsumexp(t, dim=0) - math.log(t.shape[0])
 
 
-def donsker_varadhan(t_joint, t_marginal):
-    """DV lower bound ``mean(t_joint) - log mean exp(t_marginal)`` (nats)."""
-    return t_joint.mean() - log_mean_exp(t_marginal)
+def donsker_varadhan(t_joint, t_marginal, *, return_log_mean_exp=False):
+    """DV lower bound ``mean(t_joint) - log mean exp(t_marginal)`` (nats), and with
+    ``return_log_mean_exp`` its second term too (MINE's moving average needs it)."""
+    lme = log_mean_exp(t_marginal)
+    bound = t_joint.mean() - lme
+    return (bound, lme) if return_log_mean_exp else bound
 
 
 class MINE(torch.nn.Module):
@@ -107,8 +110,7 @@ class MINE(torch.nn.Module):
         # the bound itself in float32, also under bf16 autocast
         t_joint = self.statistics(x, z).float()
         t_marginal = self.statistics(x, z[permutation]).float()
-        lme = log_mean_exp(t_marginal)
-        estimate = t_joint.mean() - lme
+        estimate, lme = donsker_varadhan(t_joint, t_marginal, return_log_mean_exp=True)
         if update_ema:
             self._update_ema(lme.detach())
         log_ema = self.log_ema if torch.isfinite(self.log_ema) else lme.detach()

@@ -25,7 +25,8 @@ import unicodedata
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["TextVocabulary", "PAD", "UNK", "BOS", "EOS", "contains_cjk"]
+__all__ = ["TextVocabulary", "PAD", "UNK", "BOS", "EOS", "contains_cjk", "resolve_stop_words",
+           "given_words"]
 
 PAD, UNK, BOS, EOS = "[PAD]", "[UNK]", "[BOS]", "[EOS]"
 SPECIAL_TOKENS = [PAD, UNK, BOS, EOS]
@@ -41,6 +42,24 @@ _NO_SPACE_AFTER = set("([{$#“‘（《「『")
 def contains_cjk(text):
     """True when ``text`` has Chinese, Japanese or Korean characters."""
     return bool(_CJK.search(text))
+
+
+def given_words(words):
+    """A TF-IDF ``analyzer`` for texts already split into words (one tokenisation per fit)."""
+    return words
+
+
+def resolve_stop_words(stop_words, *, lowercase=True):
+    """The set of words that ``stop_words`` (``"english"``, a collection or None) names."""
+    if stop_words is None:
+        return frozenset()
+    if isinstance(stop_words, str):
+        if stop_words != "english":
+            raise ValueError(f"stop_words must be 'english', a collection or None, "
+                             f"got {stop_words!r}.")
+        return ENGLISH_STOP_WORDS
+    words = (unicodedata.normalize("NFKC", w) for w in stop_words)
+    return frozenset(w.lower() for w in words) if lowercase else frozenset(words)
 
 
 def _jieba():
@@ -90,15 +109,7 @@ class TextVocabulary:
 
     # -- words ---------------------------------------------------------------------
     def _stop_words(self):
-        if self.stop_words is None:
-            return frozenset()
-        if isinstance(self.stop_words, str):
-            if self.stop_words != "english":
-                raise ValueError(f"stop_words must be 'english', a collection or None, "
-                                 f"got {self.stop_words!r}.")
-            return ENGLISH_STOP_WORDS
-        words = (unicodedata.normalize("NFKC", w) for w in self.stop_words)
-        return frozenset(w.lower() for w in words) if self.lowercase else frozenset(words)
+        return resolve_stop_words(self.stop_words, lowercase=self.lowercase)
 
     def _segment_cjk(self, text):
         if not contains_cjk(text):
@@ -127,24 +138,39 @@ class TextVocabulary:
         return pre_tokenizers.Whitespace()
 
     # -- fit / transform ---------------------------------------------------------------
-    def fit(self, texts):
-        """Train the vocabulary on ``texts`` (an iterable of str)."""
-        from tokenizers import Tokenizer, pre_tokenizers
-        from tokenizers.models import WordLevel
-        from tokenizers.trainers import WordLevelTrainer
+    def tokenize(self, texts):
+        """The words of every text (:meth:`words`): the one tokenisation a fit needs,
+        shared by :meth:`fit_tokenized`, :meth:`transform_tokenized` and any TF-IDF."""
+        self._check()
+        self._stop_words_ = self._stop_words()
+        return [self.words(t) for t in texts]
 
+    def _check(self):
         if self.max_length < 2:
             raise ValueError(f"max_length must be at least 2, got {self.max_length}.")
         if self.segmenter not in ("auto", "jieba", "char"):
             raise ValueError(f"segmenter must be 'auto', 'jieba' or 'char', "
                              f"got {self.segmenter!r}.")
-        self._stop_words_ = self._stop_words()
+
+    def fit(self, texts):
+        """Train the vocabulary on ``texts`` (an iterable of str)."""
+        return self.fit_tokenized(self.tokenize(texts))
+
+    def fit_tokenized(self, words):
+        """Train the vocabulary on word lists from :meth:`tokenize`."""
+        from tokenizers import Tokenizer, pre_tokenizers
+        from tokenizers.models import WordLevel
+        from tokenizers.trainers import WordLevelTrainer
+
+        self._check()
+        if not hasattr(self, "_stop_words_"):
+            self._stop_words_ = self._stop_words()
         tokenizer = Tokenizer(WordLevel(unk_token=UNK))
         tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()   # input is pre-split
         trainer = WordLevelTrainer(vocab_size=self.max_vocab_size,
                                    min_frequency=self.min_frequency,
                                    special_tokens=SPECIAL_TOKENS, show_progress=False)
-        tokenizer.train_from_iterator((" ".join(self.words(t)) for t in texts), trainer)
+        tokenizer.train_from_iterator((" ".join(w) for w in words), trainer)
         self.tokenizer_ = tokenizer
         self.vocab_size_ = tokenizer.get_vocab_size()
         self.pad_id_, self.unk_id_, self.bos_id_, self.eos_id_ = (
@@ -153,10 +179,15 @@ class TextVocabulary:
 
     def transform(self, texts):
         """Padded ids of shape (n_texts, max_length), int64; each row ends with ``[EOS]``."""
-        ids = np.full((len(texts), self.max_length), self.pad_id_, dtype=np.int64)
-        for i, text in enumerate(texts):
-            words = self.words(text)[: self.max_length - 1]
-            row = self.tokenizer_.encode(words, is_pretokenized=True).ids if words else []
+        return self.transform_tokenized([self.words(t) for t in texts])
+
+    def transform_tokenized(self, words):
+        """:meth:`transform` of word lists from :meth:`tokenize`."""
+        ids = np.full((len(words), self.max_length), self.pad_id_, dtype=np.int64)
+        for i, row_words in enumerate(words):
+            row_words = row_words[: self.max_length - 1]
+            row = (self.tokenizer_.encode(row_words, is_pretokenized=True).ids
+                   if row_words else [])
             ids[i, :len(row)] = row
             ids[i, len(row)] = self.eos_id_
         return ids
