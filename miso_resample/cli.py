@@ -21,10 +21,16 @@ class UsageError(Exception):
 
 def _benchmark(args):
     from .benchmark import run_benchmark
+    from .benchmark.protocol import expand_settings
     from .benchmark.tables import means_table, summarize
 
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     quick = QUICK if args.quick else {}
-    settings = args.settings or quick.get("settings", ["rotten_tomatoes-rotten-5"])
+    settings = expand_settings(args.settings or quick.get("settings",
+                                                          ["rotten_tomatoes-rotten-5"]))
     methods = args.methods or quick.get("methods", DEFAULT_METHODS)
     command = "miso-resample " + " ".join(sys.argv[1:])
     try:
@@ -32,7 +38,7 @@ def _benchmark(args):
             settings, methods, backbones=args.backbones,
             n_folds=args.folds or quick.get("folds", 5),
             repeats=args.repeats or quick.get("repeats", 1),
-            max_majority=args.max_majority or quick.get("max_majority", 3000),
+            max_majority=args.max_majority or quick.get("max_majority"),
             random_state=args.seed, device=args.device, k_neighbors=args.k_neighbors,
             out=args.out, command=command, verbose=0 if args.quiet else 1,
             figure=not args.no_figure, skip=args.skip or ())
@@ -120,13 +126,17 @@ def build_parser():
     bench = sub.add_parser("benchmark", help="the paper's protocol, side by side (main job)")
     bench.add_argument("--settings", nargs="+", metavar="SETTING",
                        help="e.g. rotten_tomatoes-rotten-5 bbc_news-tech-1 "
-                            "spam_assassin-natural (default: rotten_tomatoes-rotten-5)")
+                            "spam_assassin-natural, or a group: decisive (nine settings of "
+                            "80+ minority documents) or small (default: "
+                            "rotten_tomatoes-rotten-5)")
     bench.add_argument("--methods", nargs="+", metavar="METHOD",
                        help="none ros smote adasyn balanced threshold cag miso miso+threshold "
                             "and the MISO ablations miso-residual miso-nearest ...; text "
-                            "backbones also focal dice crt tau_norm; finetune tmix")
+                            "backbones also focal dice crt tau_norm eda miso-random-target; "
+                            "neural ones logit-adjust miso-fixed-epochs; finetune tmix")
     bench.add_argument("--backbones", nargs="+", default=["embedding"],
-                       help="embedding textcnn textrnn finetune (default: embedding)")
+                       help="embedding embedding-mlp textcnn textrnn finetune "
+                            "(default: embedding)")
     bench.add_argument("--folds", type=int, help="stratified CV folds (default 5)")
     bench.add_argument("--repeats", type=int,
                        help="repeats of the k-fold CV, seed + r for repeat r (default 1)")
@@ -135,11 +145,14 @@ def build_parser():
     bench.add_argument("--skip", nargs="+", metavar="BACKBONE/METHOD",
                        help="cells to leave out, e.g. textcnn/miso+threshold")
     bench.add_argument("--max-majority", type=int,
-                       help="cap on majority documents (default 3000)")
+                       help="cap on majority documents (default: each setting's own, "
+                            "2000 in the decisive group, 3000 in the small one)")
     bench.add_argument("--quick", action="store_true",
                        help="two small settings, 3 folds x 2 repeats: a few minutes, "
                             "statistics included")
     bench.add_argument("--seed", type=int, default=0)
+    bench.add_argument("--threads", type=int,
+                       help="torch threads (default: torch's own, one per core)")
     bench.add_argument("--device", default="auto")
     bench.add_argument("--out", default="miso-benchmark-results",
                        help="output folder for results.md, results.csv and folds.csv; a "

@@ -174,12 +174,13 @@ def test_summary_tables_give_means_intervals_and_gaps():
             for i, v in enumerate(values)]
     summary = summarize(_folds(rows))
     none = summary.set_index("method").loc["none"]
-    # mean 12, t(0.975, 2) * sd 2 / sqrt(3) = 4.303 * 1.1547 = 4.97
-    assert none["f1"] == 12 and none["f1_ci"] == pytest.approx(4.968, abs=1e-3)
-    assert "| a | 12.0 ±5.0 | 30.0 ±0.0 | 25.0 ±2.5 | 34.0 ±2.5 |" in means_table(summary,
+    # mean 12; 3 folds, so n_test / n_train = 1/2 (Nadeau & Bengio):
+    # t(0.975, 2) * sqrt((1/3 + 1/2) * sd^2 4) = 4.3027 * 1.8257 = 7.856
+    assert none["f1"] == 12 and none["f1_ci"] == pytest.approx(7.8555, abs=1e-3)
+    assert "| a | 12.0 ±7.9 | 30.0 ±0.0 | 25.0 ±3.9 | 34.0 ±3.9 |" in means_table(summary,
                                                                            "embedding")
     gap = gap_table(summary).splitlines()[2]
-    assert gap == "| a | embedding | smote 30.0 ±0.0 | 25.0 ±2.5 | -5.0 | 34.0 ±2.5 | +4.0 |"
+    assert gap == "| a | embedding | smote 30.0 ±0.0 | 25.0 ±3.9 | -5.0 | 34.0 ±3.9 | +4.0 |"
 
 
 def test_runner_resumes_retries_failures_and_caches_embeddings(monkeypatch, tmp_path,

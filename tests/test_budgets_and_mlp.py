@@ -66,6 +66,10 @@ def test_mlp_learns_and_is_reproducible_with_exact_steps():
     assert clf.n_train_steps_ == 60 and (clf.predict(X_test) == y_test).mean() > 0.9
     proba = clf.predict_proba(X_test)
     assert proba.shape == (200, 2) and np.allclose(proba.sum(1), 1.0, atol=1e-6)
+    # the softmax of the net's logits, applied once (not to skorch's probabilities)
+    logits = clf.net_.forward(X_test.astype(np.float32)).numpy()
+    np.testing.assert_allclose(proba, np.exp(logits) / np.exp(logits).sum(1, keepdims=True),
+                               rtol=1e-5)
     np.testing.assert_array_equal(clone(clf).fit(X, y).predict_proba(X_test), proba)
 
 

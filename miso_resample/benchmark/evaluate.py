@@ -2,12 +2,19 @@
 
 :func:`evaluate_fold` returns one *record*: the scores of
 :func:`~miso_resample.benchmark.protocol.fold_scores`, the share of difficult
-minority samples before and after resampling (Table 4; embedding backbone), the
+minority samples before and after resampling (Table 4; embedding backbones), the
 anchor-quality metrics of :mod:`miso_resample.metrics` for the anchors the
-sampler generated on that fold (columns ``anchor_*``), and the seconds spent.
+sampler generated on that fold (columns ``anchor_*``), the optimizer steps of
+the classifier's training (``train_steps``) and the seconds spent.
 :func:`evaluate_cell` runs every fold of a cell and averages them.
+
+Equal budgets: on a neural backbone every method trains for the same number of
+optimizer steps in a fold, :func:`step_budget` (the classifier's default epochs
+over the training fold as it is before any resampling), unless the method sets
+``max_steps`` itself (``miso-fixed-epochs``: None, the old fixed-epoch rule).
 """
 
+import math
 import time
 
 import numpy as np
@@ -16,10 +23,11 @@ from sklearn.model_selection import TunedThresholdClassifierCV
 from sklearn.preprocessing import StandardScaler
 
 from ..difficulty import find_difficult_samples
-from .methods import METHODS, make_classifier, make_sampler
+from .methods import DENSE_BACKBONES, METHODS, make_classifier, make_sampler
 from .protocol import fold_scores, fold_splits
 
-__all__ = ["evaluate_fold", "evaluate_cell", "DENSE_ANCHOR_METRICS", "TEXT_ANCHOR_METRICS"]
+__all__ = ["evaluate_fold", "evaluate_cell", "step_budget", "DENSE_ANCHOR_METRICS",
+           "TEXT_ANCHOR_METRICS"]
 
 DENSE_ANCHOR_METRICS = ("shrinkage", "own_source_nearest", "precision", "recall",
                         "precision_other", "p_class", "duplicate_rate")
@@ -39,7 +47,7 @@ def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler):
     if len(y_res) == len(y_train):
         return {}
     sources = getattr(sampler, "anchor_sources_", None)
-    if backbone == "embedding":
+    if backbone in DENSE_BACKBONES:
         report = metrics.anchor_report(X_train, y_train, X_res, y_res, sources=sources)
         names = DENSE_ANCHOR_METRICS
     else:
@@ -49,6 +57,19 @@ def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler):
     values = report.get(1, {})
     return {f"anchor_{name}": 100 * values[name] if name != "p_class_ratio" else values[name]
             for name in names if name in values}
+
+
+def step_budget(classifier, n_train):
+    """Optimizer steps of ``classifier``'s default epochs over ``n_train`` rows."""
+    return classifier.max_epochs * math.ceil(n_train / classifier.batch_size)
+
+
+def _train_steps(model):
+    """Optimizer steps of the fitted classifier (the refitted one inside a tuned
+    threshold); NaN for a classifier without steps."""
+    model = getattr(model, "estimator_", model)
+    model = model.steps[-1][1] if hasattr(model, "steps") else model
+    return float(getattr(model, "n_train_steps_", np.nan))
 
 
 def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbors,
@@ -61,6 +82,8 @@ def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbor
                if method.sampler else None)
     clf = make_classifier(backbone, method.classifier, random_state=random_state,
                           device=device)
+    if "max_steps" in clf.get_params() and "max_steps" not in method.classifier:
+        clf.set_params(max_steps=step_budget(clf, len(y_train)))
     if method.threshold:
         steps = [sampler, clf] if sampler is not None else [clf]
         model = TunedThresholdClassifierCV(make_pipeline(*steps), scoring="f1", cv=3,
@@ -71,7 +94,7 @@ def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbor
         X_fit, y_fit = sampler.fit_resample(X_train, y_train)
         if anchors:
             extra = _anchor_columns(backbone, X_train, y_train, X_fit, y_fit, sampler)
-    if backbone == "embedding":
+    if backbone in DENSE_BACKBONES:
         extra["ds_after"] = _difficult_share(X_fit, y_fit, k_neighbors)
     return clone(clf).fit(X_fit, y_fit), extra
 
@@ -107,25 +130,28 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
     Returns
     -------
     record : dict
-        ``f1``, ``macro_f1``, ``f1_ds``, ``f1_non_ds``, ``ds_before``,
-        ``ds_after`` (in %; the last two NaN off the embedding backbone),
+        ``f1``, ``macro_f1``, ``average_precision``, ``f1_ds``, ``f1_non_ds``,
+        ``ds_before``, ``ds_after`` (in %; the last two NaN off the embedding
+        backbones), ``brier``, ``train_steps`` (NaN for the linear classifier),
         ``anchor_*`` metrics and ``seconds``.
     """
     spec = METHODS[backbone][method]
     start = time.perf_counter()
     scaler = StandardScaler().fit(X[train])
     E_train, E_test = scaler.transform(X[train]), scaler.transform(X[test])
-    if backbone == "embedding":
+    if backbone in DENSE_BACKBONES:
         inputs_train, inputs_test = E_train, E_test
     else:
         column = np.asarray(texts, dtype=object).reshape(-1, 1)
         inputs_train, inputs_test = column[train], column[test]
     model, extra = _fit(backbone, spec, inputs_train, y[train], random_state=random_state,
                         device=device, k_neighbors=k_neighbors, anchors=anchors)
+    proba = model.predict_proba(inputs_test)[:, list(model.classes_).index(1)]
     record = fold_scores(y[test], np.asarray(model.predict(inputs_test)), E_train, y[train],
-                         E_test, k_neighbors)
+                         E_test, k_neighbors, proba=proba)
+    record["train_steps"] = _train_steps(model)
     record["ds_before"] = (_difficult_share(E_train, y[train], k_neighbors)
-                           if backbone == "embedding" else np.nan)
+                           if backbone in DENSE_BACKBONES else np.nan)
     record.update({"ds_after": np.nan, **extra})
     record["seconds"] = time.perf_counter() - start
     return record

@@ -6,25 +6,36 @@ threshold wraps the whole pipeline. Backbones:
 
 * ``embedding``: frozen all-MiniLM-L6-v2 sentence embeddings -> StandardScaler
   -> sampler -> LogisticRegression (samplers work on the embeddings);
+* ``embedding-mlp``: the same, with a small trainable MLP
+  (:class:`~miso_resample.classifiers.DenseMLPClassifier`) instead of the
+  linear classifier;
 * ``textcnn`` / ``textrnn``: sampler on the raw texts -> TextCNN / TextRNN (the
   paper's M-CNN / M-RNN);
 * ``finetune``: sampler on the raw texts -> :class:`TransformerClassifier`,
   MiniLM fine-tuned end to end (the paper's M-XLNet analogue).
 
-SMOTE and ADASYN interpolate vectors, so they exist on the embedding backbone
-only; TMix mixes hidden states, so it exists on the fine-tuned one only.
+SMOTE and ADASYN interpolate vectors, so they exist on the embedding backbones
+only; TMix mixes hidden states, so it exists on the fine-tuned one only. The
+text backbones also have ``eda`` (:class:`~miso_resample.EDAOverSampler`, the
+control for the GloVe neighbours MISO's edits borrow) and ``miso-random-target``
+(MISO's edit decoder steered toward random anchor vectors: the control for
+MISO's steering). Every neural backbone has ``logit-adjust`` (Menon et al.
+2021) and trains every method for the same number of optimizer steps
+(:func:`~miso_resample.benchmark.evaluate.step_budget`), except
+``miso-fixed-epochs``, which keeps the old fixed-epoch rule.
 """
 
 from dataclasses import dataclass, field
 
 from ..decoders import ScratchDecoder
-from .variants import ABLATIONS, legacy_params
+from .variants import ABLATIONS, RandomTargetEditDecoder, legacy_params
 
 __all__ = ["Method", "BACKBONES", "METHODS", "MISO_ABLATIONS", "make_sampler",
            "make_classifier", "methods_of"]
 
-BACKBONES = ("embedding", "textcnn", "textrnn", "finetune")
+BACKBONES = ("embedding", "embedding-mlp", "textcnn", "textrnn", "finetune")
 TEXT_BACKBONES = ("textcnn", "textrnn", "finetune")
+DENSE_BACKBONES = ("embedding", "embedding-mlp")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,12 @@ _SHARED = {
     "miso": Method("miso"),
     "miso+threshold": Method("miso", threshold=True),
 }
+# every neural backbone: the logit-adjusted loss, and MISO under the old epoch rule
+_NEURAL = {"logit-adjust": Method(classifier={"loss": "logit_adjusted"}),
+           "miso-fixed-epochs": Method("miso", classifier={"max_steps": None})}
+_TEXT_CONTROLS = {"eda": Method("eda"),
+                  "miso-random-target": Method("miso", {"decoder": RandomTargetEditDecoder()})}
+_DENSE_PEERS = {"smote": Method("smote"), "adasyn": Method("adasyn")}
 _TEXT_CLASSIFIER_METHODS = {
     "focal": Method(classifier={"loss": "focal"}),
     "dice": Method(classifier={"loss": "dice"}),
@@ -65,11 +82,13 @@ _SCRATCH = {"miso-scratch": Method("miso", dict(decoder=ScratchDecoder(decoding=
                                                                       top_p=0.9)))}
 
 METHODS = {
-    "embedding": {**_SHARED, "smote": Method("smote"), "adasyn": Method("adasyn"),
+    "embedding": {**_SHARED, **_DENSE_PEERS,
                   **{name: Method("miso", params) for name, params in MISO_ABLATIONS.items()}},
-    "textcnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
-    "textrnn": {**_SHARED, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
-    "finetune": {**_SHARED, "focal": _TEXT_CLASSIFIER_METHODS["focal"],
+    "embedding-mlp": {**_SHARED, **_DENSE_PEERS, **_NEURAL},
+    "textcnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
+    "textrnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
+    "finetune": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS,
+                 "focal": _TEXT_CLASSIFIER_METHODS["focal"],
                  "tmix": Method(classifier={"mixup": "tmix"})},
 }
 
@@ -80,7 +99,8 @@ def methods_of(backbone):
 
 
 def make_sampler(name, params=None, *, random_state=0, device="auto", k_neighbors=5):
-    """The over-sampler ``name`` (``"ros"``, ``"smote"``, ``"adasyn"``, ``"miso"``).
+    """The over-sampler ``name`` (``"ros"``, ``"smote"``, ``"adasyn"``, ``"eda"``,
+    ``"miso"``).
 
     Parameters
     ----------
@@ -110,6 +130,10 @@ def make_sampler(name, params=None, *, random_state=0, device="auto", k_neighbor
         return SMOTE(random_state=random_state, k_neighbors=k_neighbors)
     if name == "adasyn":
         return ADASYN(random_state=random_state, n_neighbors=k_neighbors)
+    if name == "eda":
+        from ..eda import EDAOverSampler
+
+        return EDAOverSampler(random_state=random_state)
     if name == "miso":
         return MISOSampler(random_state=random_state, device=device, k_neighbors=k_neighbors,
                            **params)
@@ -138,8 +162,13 @@ def make_classifier(backbone, options=None, *, random_state=0, device="auto"):
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(max_iter=2000, **options)
-    from ..classifiers import TextCNNClassifier, TextRNNClassifier, TransformerClassifier
+    from ..classifiers import (
+        DenseMLPClassifier,
+        TextCNNClassifier,
+        TextRNNClassifier,
+        TransformerClassifier,
+    )
 
-    cls = {"textcnn": TextCNNClassifier, "textrnn": TextRNNClassifier,
-           "finetune": TransformerClassifier}[backbone]
+    cls = {"embedding-mlp": DenseMLPClassifier, "textcnn": TextCNNClassifier,
+           "textrnn": TextRNNClassifier, "finetune": TransformerClassifier}[backbone]
     return cls(random_state=random_state, device=device, **options)

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from .methods import BACKBONES, METHODS
-from .protocol import SETTINGS, fold_splits, load_setting
+from .decisive import decisive_sections
+from .protocol import SETTINGS, expand_settings, fold_splits, load_setting
 from .report import environment_line, markdown_table
 from .tables import (
     ablation_table,
@@ -148,7 +149,8 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
     Parameters
     ----------
     settings : list of str
-        Names in :data:`~miso_resample.benchmark.protocol.SETTINGS`.
+        Names in :data:`~miso_resample.benchmark.protocol.SETTINGS`, or groups of
+        :data:`~miso_resample.benchmark.protocol.GROUPS` (``"decisive"``, ``"small"``).
     methods : list of str
         Methods; each runs on the backbones that have it.
     backbones : sequence of str, default=("embedding",)
@@ -183,6 +185,7 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
 
     from ..embeddings import TransformerEmbedder
 
+    settings = expand_settings(settings)
     check_names(settings, methods, backbones, skip)
     done_frame = _done(out)
     done = set(map(tuple, done_frame[_KEY].astype(
@@ -348,11 +351,15 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
         _command_lines(out, command), f"Environment: {environment_line()}",
         f"Protocol: {repeats} x {n_folds}-fold repeated stratified CV (repeat r uses seed "
         f"{random_state} + r for the split and the models). Minority F1 in %: mean ± the "
-        "half-width of its 95% Student-t interval over all folds and repeats. Backbones: "
-        "`embedding` = frozen all-MiniLM-L6-v2 sentence embeddings -> StandardScaler -> "
-        "sampler -> LogisticRegression; `textcnn` / `textrnn` = sampler on raw texts -> "
+        "half-width of its 95% interval over all folds and repeats, corrected for the "
+        "overlap of the folds' training sets (Nadeau & Bengio 2003). Neural backbones "
+        "train every method for the same optimizer steps (except `miso-fixed-epochs`). "
+        "Backbones: `embedding` = frozen all-MiniLM-L6-v2 sentence embeddings -> "
+        "StandardScaler -> sampler -> LogisticRegression; `embedding-mlp` = the same "
+        "with a small MLP; `textcnn` / `textrnn` = sampler on raw texts -> "
         "TextCNN / TextRNN; `finetune` = sampler on raw texts -> TransformerClassifier "
         f"(MiniLM fine-tuned). {_fold_counts(summary, repeats * n_folds)}{status}",
+        *decisive_sections(folds, n_folds),
         *_significance(folds, summary, out, figure),
     ]
     for backbone in dict.fromkeys(summary["backbone"]):

@@ -8,7 +8,6 @@ method, repeat and fold; ``error`` set where a fold failed) that
 import numpy as np
 
 from .report import markdown_table
-from .stats import mean_confidence_interval
 
 __all__ = ["summarize", "means_table", "gap_table", "difficulty_table", "anchor_table",
            "ablation_table", "is_miso_variant", "MISO_METHODS"]
@@ -30,20 +29,29 @@ def _ok(folds):
 def summarize(folds, confidence=0.95):
     """One row per cell: folds used, mean and CI of each score, means of the rest.
 
-    Columns: ``n``, ``f1``, ``f1_ci`` (the half-width), ``macro_f1``,
-    ``macro_f1_ci``, then the means of ``f1_ds``, ``f1_non_ds``, ``ds_before``,
+    Columns: ``n``, ``f1``, ``f1_ci`` (the half-width of the interval corrected
+    for overlapping training sets, Nadeau & Bengio 2003, with ``k`` the folds per
+    repeat), ``macro_f1``, ``macro_f1_ci``, the means of ``average_precision``,
+    ``brier`` and ``train_steps`` where recorded, of ``f1_ds``, ``f1_non_ds``, ``ds_before``,
     ``ds_after`` and every ``anchor_*`` column, ``seconds`` (summed over folds)
     and ``error`` (the first error of the cell's failed folds, if any).
     """
     import pandas as pd
 
+    from .decisive import corrected_interval
+
+    n_folds = max(2, int(pd.to_numeric(folds["fold"], errors="coerce").nunique()))
     rows = []
     for key, cell in folds.groupby(_CELL, sort=False):
         good = _ok(cell)
         row = dict(zip(_CELL, key), n=len(good))
         for score in ("f1", "macro_f1"):
-            row[score], row[f"{score}_ci"] = mean_confidence_interval(
-                good[score] if score in good else [], confidence)
+            row[score], row[f"{score}_ci"] = corrected_interval(
+                good[score] if score in good else [], 1 / (n_folds - 1), confidence)
+        for score in ("average_precision", "brier", "train_steps"):
+            if score in good:
+                values = pd.to_numeric(good[score], errors="coerce")
+                row[score] = float(values.mean()) if values.notna().any() else np.nan
         for column in [c for c in cell.columns if c in ("f1_ds", "f1_non_ds", "ds_before",
                                                         "ds_after") or c.startswith("anchor_")]:
             values = pd.to_numeric(good[column], errors="coerce")

@@ -1,4 +1,5 @@
-"""MISO's variants in one place: the legacy generator and the ablations of this release.
+"""MISO's variants in one place: the legacy generator, the ablations of this release,
+and the random-target control of the decisive benchmark.
 
 Used by the benchmark harness (:mod:`miso_resample.benchmark.methods`), the
 scripts in ``benchmarks/`` and the golden-anchor test. Each ablation switches
@@ -6,9 +7,23 @@ one change of this release's generator off (``docs/design.md``); ``legacy``
 switches them all off and reproduces the sampler as it was before them.
 """
 
-from ..decoders import ScratchDecoder, VectorDecoder
+from ..decoders import EditDecoder, ScratchDecoder, VectorDecoder
 
-__all__ = ["ABLATIONS", "legacy_params"]
+__all__ = ["ABLATIONS", "legacy_params", "RandomTargetEditDecoder"]
+
+
+class RandomTargetEditDecoder(EditDecoder):
+    """MISO's edit decoder steered toward random anchor vectors, not MISO's.
+
+    Same sources, edit rate and rules as :class:`~miso_resample.decoders.EditDecoder`;
+    each target is drawn from a standard normal in the standardised sentence space
+    (the spread of the training texts' sentence vectors). The difference from
+    MISO's rows is what MISO's steering adds.
+    """
+
+    def _targets(self, net, data, source, partners, rng):
+        noise = rng.standard_normal((len(source), data.inputs.shape[1]))
+        return data.state.scaler.inverse_transform(noise)
 
 
 def legacy_params(mode="dense", **decoder_params):

@@ -129,6 +129,7 @@ class DenseMLPClassifier(ClassifierMixin, BaseEstimator):
                 optimizer__weight_decay=self.weight_decay, batch_size=self.batch_size,
                 **step_schedule(len(y_enc), self.batch_size, self.max_epochs, self.max_steps),
                 train_split=None, device=device, verbose=int(self.verbose),
+                predict_nonlinearity=None,             # raw logits; softmax below
                 torch_load_kwargs={"weights_only": True})
             net.fit(X, y_enc.astype(np.int64))
         self.net_, self.n_train_steps_ = net, optimizer_steps(net)
@@ -138,7 +139,7 @@ class DenseMLPClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities, shape (n_samples, n_classes), in ``classes_`` order."""
         check_is_fitted(self, "net_")
         X = validate_data(self, X, dtype=np.float32, reset=False)
-        logits = torch.as_tensor(self.net_.predict_proba(X))    # the module's raw outputs
+        logits = torch.as_tensor(self.net_.predict_proba(X))
         return torch.softmax(logits, dim=-1).numpy()
 
     def predict(self, X):

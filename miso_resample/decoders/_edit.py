@@ -125,10 +125,14 @@ class EditDecoder(TextDecoder):
     def build_parts(self, representation, params):
         return vector_parts(representation.inputs.shape[1], params, residual=True)
 
+    def _targets(self, net, data, source, partners, rng):
+        """The sentence vectors the edits steer toward: the net's anchor vectors."""
+        return data.state.anchor_vectors(net, data.inputs, source, partners)
+
     def render(self, net, data, source, partners, rng):
         """Edit each source toward its anchor vector; re-draw edits that copy a text."""
         texts, editor = data.state.texts, data.state.editor
-        targets = data.state.anchor_vectors(net, data.inputs, source, partners)
+        targets = self._targets(net, data, source, partners, rng)
         known, anchors, redrawn = set(texts), [], 0
         used = defaultdict(set) if self.distinct_edits else None
         for s, target in zip(source, targets):
