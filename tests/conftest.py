@@ -82,3 +82,33 @@ def review_texts():
 @pytest.fixture
 def tiny_text_params():
     return dict(TINY_TEXT)
+
+
+# -- a tiny random Llama: the language-model paths without any weights -----------------
+def _save_tiny_llama(folder, texts):
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    word_level = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    word_level.pre_tokenizer = pre_tokenizers.Whitespace()
+    word_level.train_from_iterator(texts + ["Rewrite this text in other words, keeping its "
+                                            "meaning and tone:"],
+                                   trainers.WordLevelTrainer(special_tokens=["<unk>", "<eos>"]))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=word_level, unk_token="<unk>",
+                                        eos_token="<eos>")
+    tokenizer.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %} :"
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32,
+                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
+                         max_position_embeddings=256, eos_token_id=1, bos_token_id=1)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+
+
+@pytest.fixture(scope="module")
+def llama_folder(tmp_path_factory):
+    pytest.importorskip("transformers")
+    folder = tmp_path_factory.mktemp("tiny-llama")
+    words = _NEGATIVE + _NOUNS + _POSITIVE + "The the a was but and and . ! , :".split()
+    _save_tiny_llama(folder, [" ".join(words)])
+    return folder

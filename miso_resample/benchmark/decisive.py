@@ -20,7 +20,7 @@ import numpy as np
 from scipy import stats
 
 from .protocol import GROUPS
-from .stats import _as_frame, _holm, friedman_test
+from .stats import _as_frame, _holm, friedman_test, mean_confidence_interval
 from .tables import is_miso_variant
 
 __all__ = ["PREREGISTERED", "corrected_resampled_t_test", "corrected_interval",
@@ -73,14 +73,12 @@ def corrected_resampled_t_test(differences, test_train_ratio):
 
 def corrected_interval(values, test_train_ratio, confidence=0.95):
     """Mean and corrected half-width ``t_{J-1} sqrt((1/J + ratio) s^2)`` of CV scores
-    (NaN half-width with fewer than 2 finite values)."""
-    x = np.asarray(values, dtype=float).ravel()
-    x = x[np.isfinite(x)]
-    mean = float(x.mean()) if x.size else float("nan")
-    if x.size < 2:
-        return mean, float("nan")
-    t = stats.t.ppf((1 + confidence) / 2, x.size - 1)
-    return mean, float(t * _corrected_scale(x, test_train_ratio))
+    (NaN half-width with fewer than 2 finite values): the Student-t half-width of
+    :func:`~miso_resample.benchmark.stats.mean_confidence_interval` times
+    ``sqrt(1 + ratio J)``."""
+    mean, half = mean_confidence_interval(values, confidence)
+    n = int(np.isfinite(np.asarray(values, dtype=float)).sum())
+    return mean, half * math.sqrt(1 + test_train_ratio * n)
 
 
 def setting_means(folds, backbone, score="f1", settings=None):

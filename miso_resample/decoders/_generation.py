@@ -1,0 +1,137 @@
+"""Sampling many continuations of a few prompts from a causal language model, fast on a CPU.
+
+``transformers``' ``generate`` with ``num_return_sequences=n`` encodes each prompt
+``n`` times, keeps computing rows that have finished, and pads every prompt of a
+batch to the longest. :func:`sample_continuations` instead:
+
+* encodes each prompt **once** and copies its key/value cache to the ``n`` rows
+  sampled from it (``DynamicCache.batch_repeat_interleave``);
+* stops a row at any of ``stop_ids`` (a newline, the end-of-sequence token) and
+  **drops finished rows** from the batch (``batch_select_indices``);
+* **buckets prompts by length** (sorted, then chunked) so that left padding
+  stays short; padded positions are masked and positions counted from each
+  prompt's first real token, so a padded prompt continues exactly as it would
+  alone.
+
+Greedy decoding (``top_p=0``) gives the same tokens as ``generate`` without a
+cache, up to float rounding (tested on a tiny random Llama).
+"""
+
+import numpy as np
+import torch
+
+__all__ = ["sample_continuations", "newline_token_ids"]
+
+
+def newline_token_ids(tokenizer):
+    """Ids of the tokens whose text holds a newline, and the end-of-sequence id."""
+    ids = {i for i in range(len(tokenizer)) if "\n" in tokenizer.decode([i])}
+    if tokenizer.eos_token_id is not None:
+        ids.add(int(tokenizer.eos_token_id))
+    return sorted(ids)
+
+
+def _next_tokens(logits, top_p, temperature, generator):
+    """One token per row: the argmax when ``top_p`` is 0, else nucleus sampling."""
+    if top_p <= 0 or temperature <= 0:
+        return logits.argmax(-1)
+    probs = torch.softmax(logits.float() / temperature, dim=-1)
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    outside = sorted_probs.cumsum(-1) - sorted_probs >= top_p     # beyond the nucleus
+    sorted_probs = sorted_probs.masked_fill(outside, 0.0)
+    drawn = torch.multinomial(sorted_probs, 1, generator=generator)
+    return order.gather(-1, drawn).squeeze(-1)
+
+
+def _prefill(model, prompts, pad_id):
+    """Left-padded prompts through the model once: last logits, cache, mask, positions."""
+    from transformers import DynamicCache
+
+    width = max(len(p) for p in prompts)
+    ids = torch.tensor([[pad_id] * (width - len(p)) + list(p) for p in prompts])
+    mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    device = model.device
+    cache = DynamicCache()
+    logits = model(input_ids=ids.to(device), attention_mask=mask.to(device),
+                   position_ids=positions.to(device), past_key_values=cache,
+                   use_cache=True).logits[:, -1]
+    return logits, cache, mask.to(device), positions[:, -1:].to(device) + 1
+
+
+@torch.no_grad()
+def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, temperature,
+                   generator, pad_id):
+    """Continuations of one bucket of prompts, ``n_samples`` each, as token-id lists."""
+    logits, cache, mask, position = _prefill(model, prompts, pad_id)
+    cache.batch_repeat_interleave(n_samples)          # each prompt's cache, n times
+    logits, mask, position = (t.repeat_interleave(n_samples, dim=0)
+                              for t in (logits, mask, position))
+    rows = torch.arange(len(prompts) * n_samples)
+    tokens = [[] for _ in range(len(rows))]
+    for step in range(max_new_tokens):
+        nxt = _next_tokens(logits, top_p, temperature, generator)
+        done = torch.isin(nxt, stop)
+        for row, token, finished in zip(rows.tolist(), nxt.tolist(), done.tolist()):
+            if not finished:
+                tokens[row].append(token)
+        if done.all() or step == max_new_tokens - 1:
+            break
+        if done.any():                                # drop the finished rows
+            keep = (~done).nonzero().squeeze(1)
+            cache.batch_select_indices(keep)
+            rows, nxt, mask, position = rows[keep.cpu()], nxt[keep], mask[keep], position[keep]
+        mask = torch.cat([mask, mask.new_ones(len(mask), 1)], dim=1)
+        logits = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=position,
+                       past_key_values=cache, use_cache=True).logits[:, -1]
+        position = position + 1
+    return [tokens[i * n_samples:(i + 1) * n_samples] for i in range(len(prompts))]
+
+
+def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_ids=(),
+                         top_p=0.9, temperature=1.0, seed=0, max_rows=256, pad_id=0,
+                         progress=None):
+    """``n_samples`` continuations of each prompt.
+
+    Parameters
+    ----------
+    model : transformers causal language model
+        In eval mode, on its device (and dtype).
+    prompts : list of list of int
+        Token ids of each prompt.
+    n_samples : int
+        Continuations per prompt.
+    max_new_tokens : int, default=40
+    stop_ids : sequence of int, default=()
+        A row ends at the first of these tokens (not included in its output).
+    top_p : float, default=0.9
+        Nucleus of the sampling; 0: greedy decoding.
+    temperature : float, default=1.0
+    seed : int, default=0
+        Seeds the sampling (a ``torch.Generator`` of its own).
+    max_rows : int, default=256
+        Rows decoded together (prompts per bucket times ``n_samples``).
+    pad_id : int, default=0
+        Left padding of the prompts (masked).
+    progress : callable or None, default=None
+        Called with the number of prompts done after each bucket.
+
+    Returns
+    -------
+    continuations : list of list of list of int
+        ``continuations[i][j]``: the tokens of sample ``j`` of prompt ``i``.
+    """
+    generator = torch.Generator(device=model.device).manual_seed(int(seed))
+    stop = torch.tensor(sorted(set(stop_ids)) or [-1], device=model.device)
+    order = np.argsort([len(p) for p in prompts], kind="stable")
+    per_bucket = max(1, max_rows // n_samples)
+    out = [None] * len(prompts)
+    for start in range(0, len(order), per_bucket):
+        bucket = order[start:start + per_bucket].tolist()
+        results = _sample_bucket(model, [prompts[i] for i in bucket], n_samples,
+                                 max_new_tokens, stop, top_p, temperature, generator, pad_id)
+        for i, result in zip(bucket, results):
+            out[i] = result
+        if progress is not None:
+            progress(len(bucket))
+    return out

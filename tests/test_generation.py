@@ -1,0 +1,61 @@
+"""Fast sampling on a tiny random Llama: cache reuse equals plain greedy decoding, stops."""
+
+import numpy as np
+import pytest
+import torch
+
+from miso_resample.decoders._generation import newline_token_ids, sample_continuations
+
+transformers = pytest.importorskip("transformers")
+
+
+@pytest.fixture(scope="module")
+def tiny(llama_folder):
+    model = transformers.AutoModelForCausalLM.from_pretrained(llama_folder).eval()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(llama_folder)
+    return model, tokenizer
+
+
+def _prompts(tokenizer):
+    texts = ["The movie was dull", "The plot was great and warm but the ending was flat",
+             "A film", "The cast was sharp and the score was lovely and moving"]
+    return [tokenizer(t)["input_ids"] for t in texts]
+
+
+def test_cache_reusing_greedy_decoding_equals_generate_without_cache(tiny):
+    model, tokenizer = tiny
+    prompts = _prompts(tokenizer)
+    ours = sample_continuations(model, prompts, 3, max_new_tokens=12, top_p=0.0,
+                                stop_ids=[tokenizer.eos_token_id], max_rows=6)
+    for prompt, samples in zip(prompts, ours):
+        plain = model.generate(torch.tensor([prompt]), do_sample=False, max_new_tokens=12,
+                               use_cache=False, eos_token_id=tokenizer.eos_token_id,
+                               pad_token_id=tokenizer.eos_token_id)[0, len(prompt):].tolist()
+        if tokenizer.eos_token_id in plain:
+            plain = plain[:plain.index(tokenizer.eos_token_id)]
+        assert samples == [plain] * 3                 # every row, padded bucket or not
+
+
+def test_rows_stop_at_a_stop_token_and_sampling_is_seeded(tiny):
+    model, tokenizer = tiny
+    prompts = _prompts(tokenizer)
+    free = sample_continuations(model, prompts, 8, max_new_tokens=20, seed=1)
+    drawn = sorted({t for p in free for s in p for t in s})
+    stop = drawn[: len(drawn) // 2]                    # half the tokens the model draws
+    stopped = sample_continuations(model, prompts, 8, max_new_tokens=20, seed=1,
+                                   stop_ids=stop)
+    lengths = [len(s) for p in stopped for s in p]
+    assert not any(t in stop for p in stopped for s in p for t in s)
+    assert min(lengths) < 20 and np.mean(lengths) < np.mean([len(s) for p in free for s in p])
+    again = sample_continuations(model, prompts, 8, max_new_tokens=20, seed=1, stop_ids=stop)
+    other = sample_continuations(model, prompts, 8, max_new_tokens=20, seed=2, stop_ids=stop)
+    assert again == stopped and other != stopped
+
+
+def test_newline_token_ids_find_the_newline_and_eos():
+    tokenizers = pytest.importorskip("tokenizers")
+    vocab = {"<eos>": 0, "a": 1, "\n": 2, "b\n": 3}
+    model = tokenizers.models.WordLevel(vocab, unk_token="a")
+    tokenizer = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tokenizers.Tokenizer(model), eos_token="<eos>", unk_token="a")
+    assert newline_token_ids(tokenizer) == [0, 2, 3]
