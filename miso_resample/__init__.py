@@ -22,5 +22,6 @@ from .mutual_information import estimate_mutual_information
 
 __version__ = "0.1.0"
 
-__all__ = ["MISOSampler", "EDAOverSampler", "find_difficult_samples", "estimate_mutual_information",
+__all__ = ["MISOSampler", "EDAOverSampler", "find_difficult_samples",
+           "estimate_mutual_information",
            "TrainingDivergedError", "__version__"]

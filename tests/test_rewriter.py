@@ -7,39 +7,30 @@ from miso_resample import MISOSampler
 from miso_resample.decoders import EditDecoder, LanguageModelDecoder
 from miso_resample.decoders import _language_model as language_model
 from miso_resample.decoders import _rewriter as rewriter
-from miso_resample.decoders._rewriter import LanguageModelRewriter, choose_nearest
+from miso_resample.decoders._rewriter import (
+    DEFAULT_PROMPT,
+    LanguageModelRewriter,
+    completion_prompt,
+)
 
 transformers = pytest.importorskip("transformers")
 
 
-def test_choose_nearest_skips_empty_and_excluded_candidates():
-    candidates = ["far", "", "near but known", "second"]
-    vectors = [[5.0, 0.0], [0.0, 0.0], [0.1, 0.0], [1.0, 0.0]]
-    assert choose_nearest(candidates, vectors, np.zeros(2), {"near but known"}) == 3
-    assert choose_nearest(candidates, vectors, np.zeros(2), set()) == 2
-    assert choose_nearest(["", "x"], [[0, 0], [0, 0]], np.zeros(2), {"x"}) is None
+def test_completion_prompt_lists_examples_then_the_source():
+    prompt = completion_prompt(DEFAULT_PROMPT, "a dull\nmovie", ["the plot was flat",
+                                                                 "bland  film"])
+    assert prompt == "the plot was flat\nbland film\na dull movie\n"
 
 
-def test_top_p_near_zero_rewrites_like_greedy_decoding(llama_folder):
-    import torch
-
+def test_rewriter_samples_one_line_per_row_and_greedy_repeats(llama_folder):
     model, tokenizer = rewriter.load_language_model(str(llama_folder))
-    lm = LanguageModelRewriter(model, tokenizer, top_p=1e-9, batch_size=2)
-    texts = ["a dull movie and a flat plot", "the film was great"]
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        sampled = lm.rewrite(texts, n_candidates=3)
-    enc = tokenizer([lm._prompt(t) for t in texts], return_tensors="pt", padding=True)
-    greedy = model.generate(**enc, do_sample=False, max_new_tokens=lm_budget(tokenizer, texts),
-                            pad_token_id=tokenizer.pad_token_id)
-    expected = tokenizer.batch_decode(greedy[:, enc["input_ids"].shape[1]:],
-                                      skip_special_tokens=True)
-    assert sampled == [[" ".join(e.split())] * 3 for e in expected]
-    assert lm._prompt(texts[0]).endswith("tone:\n" + texts[0] + " :")   # chat template
-
-
-def lm_budget(tokenizer, texts):
-    return min(int(1.5 * max(len(tokenizer(t)["input_ids"]) for t in texts)) + 8, 256)
+    greedy = LanguageModelRewriter(model, tokenizer, top_p=0.0, max_new_tokens=6)
+    lines = greedy.sample(["a dull movie", "the film was great"], 3)
+    assert [len(s) for s in lines] == [3, 3] and all(len(set(s)) == 1 for s in lines)
+    assert all(len(tokenizer(s[0])["input_ids"]) <= 6 for s in lines)
+    sampled = LanguageModelRewriter(model, tokenizer, max_new_tokens=6).sample(
+        ["a dull movie"], 8, seed=3)
+    assert len(set(sampled[0])) > 1
 
 
 @pytest.mark.slow

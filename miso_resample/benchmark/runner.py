@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .methods import BACKBONES, METHODS
 from .decisive import decisive_sections
+from .methods import BACKBONES, METHODS
 from .protocol import SETTINGS, expand_settings, fold_splits, load_setting
 from .report import environment_line, markdown_table
 from .tables import (

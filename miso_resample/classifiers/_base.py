@@ -18,8 +18,8 @@ from ..utils.devices import resolve_device, seeded_torch
 from ..utils.glove import glove_available, glove_matrix
 from ..utils.text_input import check_texts
 from ..utils.vocabulary import TextVocabulary
-from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .budget import optimizer_steps, step_schedule
+from .longtail import choose_tau, retrain_classifier_balanced, tau_normalized_logits
 from .losses import LOSSES, make_criterion
 
 __all__ = ["BaseTextClassifier", "SHARED_PARAMETERS_DOC"]

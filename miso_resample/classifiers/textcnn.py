@@ -40,16 +40,17 @@ class TextCNNClassifier(BaseTextClassifier):
     def __init__(self, *, kernel_sizes=(3, 4, 5), n_filters=100, dropout=0.5,
                  loss="cross_entropy", class_weight=None, long_tail=None,
                  max_length=64, max_vocab_size=20000, word_vectors="auto", max_epochs=10,
-                 max_steps=None, batch_size=64, lr=1e-3, random_state=None, device="auto", callbacks=None,
-                 verbose=0, embeddings="deprecated"):
+                 max_steps=None, batch_size=64, lr=1e-3, random_state=None, device="auto",
+                 callbacks=None, verbose=0, embeddings="deprecated"):
         self.kernel_sizes = kernel_sizes
         self.n_filters = n_filters
         self.dropout = dropout
         super().__init__(loss=loss, class_weight=class_weight, long_tail=long_tail,
                          max_length=max_length, max_vocab_size=max_vocab_size,
                          word_vectors=word_vectors, max_epochs=max_epochs,
-                         max_steps=max_steps, batch_size=batch_size, lr=lr, random_state=random_state,
-                         device=device, callbacks=callbacks, verbose=verbose,
+                         max_steps=max_steps, batch_size=batch_size, lr=lr,
+                         random_state=random_state, device=device, callbacks=callbacks,
+                         verbose=verbose,
                          embeddings=embeddings)
 
     def _module(self, vocab_size, n_classes, pad_id, embedding_weights):

@@ -147,8 +147,8 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
 
     def __init__(self, *, model_path=None, pooling="auto", max_length=64, trainable_layers=2,
                  mixup=None, mix_alpha=0.4, mix_layer="auto", loss="cross_entropy",
-                 class_weight=None, max_epochs=3, max_steps=None, batch_size=32, lr=5e-5, head_lr=1e-3,
-                 random_state=None, device="auto", callbacks=None, verbose=0):
+                 class_weight=None, max_epochs=3, max_steps=None, batch_size=32, lr=5e-5,
+                 head_lr=1e-3, random_state=None, device="auto", callbacks=None, verbose=0):
         self.model_path = model_path
         self.pooling = pooling
         self.max_length = max_length

