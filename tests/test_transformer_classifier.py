@@ -114,10 +114,37 @@ def test_cached_bottom_gives_the_full_forward(fitted):
     longest = int(inputs["attention_mask"].sum(1).max())
     assert inputs["states"].shape == (len(TEXTS), longest, 16)
     module = fitted.net_.module_.eval()
-    with torch.no_grad():
-        cached = torch.softmax(module(**inputs), dim=-1).numpy()
-    full = fitted.predict_proba(TEXTS)
-    np.testing.assert_allclose(cached, full, atol=1e-5)
+    input_ids, mask = fitted._tokenize(TEXTS)
+    with torch.no_grad():                   # the whole model from token ids, no cache
+        full = torch.softmax(module(input_ids=input_ids, attention_mask=mask), dim=-1)
+    np.testing.assert_allclose(fitted.predict_proba(TEXTS), full.numpy(), atol=1e-5)
+
+
+def test_frozen_bottom_runs_once_per_text_and_the_loaded_model_stays_pristine(
+        bert_folder, monkeypatch):
+    from transformers import BertModel
+
+    from miso_resample.classifiers import _frozen_cache
+    from miso_resample.classifiers._transformer_modules import TransformerClassifierModule
+
+    _frozen_cache.clear()
+    seen = []
+    original = TransformerClassifierModule.encode_bottom
+    monkeypatch.setattr(TransformerClassifierModule, "encode_bottom",
+                        lambda self, ids, m: seen.append(len(ids)) or original(self, ids, m))
+    params = dict(model_path=bert_folder, trainable_layers=1, max_epochs=2, random_state=0,
+                  **FAST)
+    first = TransformerClassifier(**params).fit(TEXTS[:60], LABELS[:60])
+    assert sum(seen) == len(set(TEXTS[:60]))               # one pass per distinct text
+    first.predict_proba(TEXTS)                             # only the new ones run
+    assert sum(seen) == len(set(TEXTS)) > len(set(TEXTS[:60]))
+    again = TransformerClassifier(**params).fit(TEXTS[:60], LABELS[:60])
+    assert sum(seen) == len(set(TEXTS))                    # every state from the cache
+    np.testing.assert_allclose(again.predict_proba(TEXTS), first.predict_proba(TEXTS),
+                               atol=1e-6)
+    loaded = _frozen_cache._loaded(str(bert_folder), "auto", 64)[0].state_dict()
+    on_disk = BertModel.from_pretrained(bert_folder).state_dict()
+    assert all(torch.equal(loaded[k], on_disk[k]) for k in on_disk)   # never trained
 
 
 def test_tmix_forward_with_lambda_one_is_the_plain_forward(fitted):

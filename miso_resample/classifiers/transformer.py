@@ -170,12 +170,12 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
 
     def _load_encoder(self, device):
         """Model and tokenizer from the local folder, the pooling, the architecture checks."""
-        from ..embeddings import TransformerEmbedder
+        from ._frozen_cache import pristine_encoder
         from ._transformer_modules import encoder_kind, encoder_layers
 
-        loader = TransformerEmbedder(model_path=self.model_path, pooling=self.pooling,
-                                     max_length=self.max_length, device=device).fit()
-        model = loader.model_
+        # read from disk once per process; each fit trains a fresh copy
+        model, tokenizer, pooling = pristine_encoder(self.model_path, self.pooling,
+                                                     self.max_length, device)
         kind = encoder_kind(model)
         model_type = getattr(model.config, "model_type", type(model).__name__)
         if kind is None:
@@ -190,7 +190,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         if self.trainable_layers is not None and self.trainable_layers > n_layers:
             raise ValueError(f"trainable_layers={self.trainable_layers} exceeds the "
                              f"{n_layers} layers of the model.")
-        return model, loader.tokenizer_, loader.pooling_, n_layers
+        return model, tokenizer, pooling, n_layers
 
     def _resolve_mix_layer(self, n_layers, first_trainable):
         entry = first_trainable or 0
@@ -225,15 +225,27 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
     def _cached_inputs(self, texts, module=None):
         """What skorch trains on: the frozen bottom's output (or token ids) and the mask.
 
-        The bottom runs once, in batches of similar lengths, in eval mode under
-        ``torch.no_grad()``; its states are kept on the CPU.
+        The bottom runs once per text and process (:mod:`._frozen_cache`), in
+        batches of similar lengths, in eval mode under ``torch.no_grad()``; its
+        states are kept on the CPU.
         """
-        from ._transformer_modules import length_batches, real_columns
+        from ._frozen_cache import bottom_states
 
         module = self.net_.module_ if module is None else module
         input_ids, mask = self._tokenize(texts)
         if module.cache_layer is None:
             return {"input_ids": input_ids, "attention_mask": mask}
+        key = (str(self.model_path), self.max_length, module.encoder.config.name_or_path)
+        states = bottom_states(key, module.cache_layer, input_ids, mask,
+                               lambda rows: self._run_bottom(module, input_ids[rows],
+                                                             mask[rows]),
+                               module.head.in_features)
+        return {"states": states, "attention_mask": mask}
+
+    def _run_bottom(self, module, input_ids, mask):
+        """The frozen bottom's states of padded rows, in batches of similar lengths."""
+        from ._transformer_modules import length_batches, real_columns
+
         device = next(module.parameters()).device
         states = torch.zeros(*input_ids.shape, module.head.in_features)
         was_training = module.training
@@ -244,7 +256,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
                 states[rows, cols] = module.encode_bottom(
                     input_ids[rows, cols].to(device), mask[rows, cols].to(device)).float().cpu()
         module.train(was_training)
-        return {"states": states, "attention_mask": mask}
+        return states
 
     def fit(self, X, y):
         """Fine-tune the encoder and the head on raw texts ``X`` and labels ``y``."""
@@ -281,20 +293,23 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         return self
 
     def _logits(self, X):
-        """Logits of the full model, in batches of similar lengths."""
+        """Logits of the full model, in batches of similar lengths; the frozen bottom's
+        states come from the cache of :mod:`._frozen_cache`."""
         from ._transformer_modules import length_batches
 
         check_is_fitted(self, "net_")
         texts, _ = check_texts(X)
         module = self.net_.module_
         device = next(module.parameters()).device
-        module.eval()
-        input_ids, mask = self._tokenize(texts)
         logits = torch.empty(len(texts), len(self.classes_))
-        with torch.no_grad():
-            for rows in length_batches(mask, self.batch_size):
-                logits[rows] = module(input_ids=input_ids[rows].to(device),
-                                      attention_mask=mask[rows].to(device)).float().cpu()
+        for start in range(0, len(texts), 1024):         # cached bottom, then the top
+            inputs = self._cached_inputs(texts[start:start + 1024], module)
+            module.eval()
+            mask = inputs["attention_mask"]
+            with torch.no_grad():
+                for rows in length_batches(mask, self.batch_size):
+                    batch = {k: v[rows].to(device) for k, v in inputs.items()}
+                    logits[start + rows] = module(**batch).float().cpu()
         return logits
 
     def predict_proba(self, X):
