@@ -125,7 +125,8 @@ def main(argv=None):
         print(rows[-1], flush=True)
     write_report(args.out, "lm_generation", rows, threads=args.threads,
                  title="Sampling speed of the language-model decoder (SmolLM2-135M-Instruct)",
-                 command=command_line("bench_lm_generation.py", argv), description=__doc__.split("\n\n")[1])
+                 command=command_line("bench_lm_generation.py", argv),
+                 description=__doc__.split("\n\n")[1])
 
 
 if __name__ == "__main__":
