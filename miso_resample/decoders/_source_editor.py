@@ -9,7 +9,8 @@ form (the paper's "similar surface form", Table 6):
 * **substitute**: a content word by one of its nearest neighbours in the word
   space (words of the training texts only) with the same inflection, never by a
   word more typical of another class than both the word it replaces and a
-  neutral word;
+  neutral word, nor, once a language model has scored the source
+  (:meth:`SourceEditor.score_fluency`), by a word it finds far less likely there;
 * **delete**: a content word;
 * **splice**: keep the source up to a word that another text of the class
   also contains, and continue with that text from there (the junction is a
@@ -86,11 +87,17 @@ class SourceEditor:
         gains (low: always the best-moving edits; high: uniform).
     random_state : int, default=0
         Seeds the LSA vectors.
+    fluency_margin : float, default=2.0
+        After :meth:`score_fluency`, a substitute whose first token a language model
+        finds more than this many nats less likely, after the words before it, than
+        the replaced word's is never drawn.
     """
 
     def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.6, splice_rate=0.0,
-                 n_neighbours=30, temperature=0.05, random_state=0):
+                 n_neighbours=30, temperature=0.05, random_state=0, fluency_margin=2.0):
         self.texts = list(texts)
+        self.fluency_margin = fluency_margin
+        self._fluency = {}          # source -> {position: (N,) fluency of its substitutes}
         self.labels = np.asarray(labels)
         self.edit_rate = edit_rate
         self.splice_rate = splice_rate
@@ -206,7 +213,27 @@ class SourceEditor:
                 mask[k] = before[-1:] in (".", "!", "?") or start == first
         return mask
 
-    def _substitutions(self, text, spans, target, rng, cls, used=frozenset()):
+    def score_fluency(self, sources, fluency):
+        """Score the substitutes of every content word of ``texts[sources]`` with
+        ``fluency`` (a :class:`~miso_resample.decoders._fluency.SubstitutionFluency`):
+        later edits of these sources leave out the substitutes scored below
+        ``-fluency_margin``."""
+        new = [int(s) for s in dict.fromkeys(np.asarray(sources).tolist())
+               if int(s) not in self._fluency]
+        items = []
+        for s in new:
+            text, spans = self.texts[s], self._spans[s]
+            positions, ids = self._content(spans)
+            words = [text[spans[j][0]:spans[j][1]] for j in positions.tolist()]
+            forms = [[self._capitalised(w, self.words[c]) for c in row]
+                     for w, row in zip(words, self._neighbours[ids])]
+            items.append((positions, [spans[j][0] for j in positions.tolist()], words, forms))
+        scores = fluency.scores([self.texts[s] for s in new], [i[1] for i in items],
+                                [i[2] for i in items], [i[3] for i in items]) if new else []
+        for s, (positions, *_), table in zip(new, items, scores):
+            self._fluency[s] = dict(zip(positions.tolist(), table))
+
+    def _substitutions(self, text, spans, target, rng, cls, used=frozenset(), source=None):
         """``{position: new word or ""}`` for the substitutions and deletions drawn.
         A substitute is never more typical of another class than both the word it
         replaces and a neutral word (class evidence of :meth:`_class_evidence`), and
@@ -222,6 +249,9 @@ class SourceEditor:
             positions, ids, editable = positions[keep], ids[keep], editable[keep]
         n_edits = max(1, int(round(self.edit_rate * max(editable.sum(), 1))))
         candidates, gains = self._edit_options(ids, target, cls)
+        if source in self._fluency:                  # substitutes that read badly: never
+            fluency = np.array([self._fluency[source][p] for p in positions.tolist()])
+            gains[:, :-1][fluency < -self.fluency_margin] = -np.inf
         for mask, avoid in ((editable, used), (editable, ()), (np.ones_like(editable), ())):
             options = gains.copy()
             options[~mask] = -np.inf
@@ -360,7 +390,7 @@ class SourceEditor:
         splice = (self._splice(source, spans, target, rng)
                   if rng.rand() < self.splice_rate else None)
         edits = self._substitutions(text, spans, target, rng, self.labels[source],
-                                    used if used is not None else frozenset())
+                                    used if used is not None else frozenset(), source)
         if used is not None:
             used.update(edits.items())
         return re.sub(r"\s{2,}", " ", self._render(text, spans, edits, splice)).strip()
