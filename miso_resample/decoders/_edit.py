@@ -89,6 +89,12 @@ class EditDecoder(TextDecoder):
         (with ``language_model``): lower values keep only substitutes the
         model finds about as likely as the original word.
 
+    proposed_substitutes : int, default=0
+        With ``language_model``: how many of the model's own likeliest next
+        words at each word (content words of the training texts with the
+        word's inflection) join that word's substitutes, so that vetting
+        leaves more of them.
+
     {word_vectors}
 
     {stop_words}
@@ -117,10 +123,12 @@ class EditDecoder(TextDecoder):
         "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
         "language_model": [StrOptions({"auto"}), str, os.PathLike, None],
         "fluency_margin": [Interval(numbers.Real, 0, None, closed="left")],
+        "proposed_substitutes": [Interval(numbers.Integral, 0, None, closed="left")],
     }
 
     def __init__(self, *, edit_rate=0.6, splice_rate=0.0, distinct_edits=True, temperature=1.0,
-                 language_model=None, fluency_margin=2.0, word_vectors="auto",
+                 language_model=None, fluency_margin=2.0, proposed_substitutes=0,
+                 word_vectors="auto",
                  stop_words=None, latent_noise=4.0, adversarial_weight=1.0):
         self.edit_rate = edit_rate
         self.splice_rate = splice_rate
@@ -128,6 +136,7 @@ class EditDecoder(TextDecoder):
         self.temperature = temperature
         self.language_model = language_model
         self.fluency_margin = fluency_margin
+        self.proposed_substitutes = proposed_substitutes
         self.word_vectors = word_vectors
         self.stop_words = stop_words
         self.latent_noise = latent_noise
@@ -164,7 +173,7 @@ class EditDecoder(TextDecoder):
         texts, editor = data.state.texts, data.state.editor
         targets = self._targets(net, data, source, partners, rng)
         if data.state.fluency is not None:        # one forward pass per source
-            editor.score_fluency(source, data.state.fluency)
+            editor.score_fluency(source, data.state.fluency, self.proposed_substitutes)
         known, anchors, redrawn = set(texts), [], 0
         used = defaultdict(set) if self.distinct_edits else None
         for s, target in zip(source, targets):

@@ -62,6 +62,11 @@ class SubstitutionFluency:
         candidates : list of (P, N) arrays of str
             The substitutes, as they would be written.
         """
+        return [table for table, _ in self.vet(texts, starts, originals, candidates)]
+
+    def vet(self, texts, starts, originals, candidates, n_proposals=0):
+        """:meth:`scores`, and per word the model's own ``n_proposals`` likeliest next
+        tokens as ``(stripped text, score)`` pairs (score as in :meth:`scores`)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = [None] * len(texts)
         for first in range(0, len(order), self.batch_size):
@@ -70,13 +75,15 @@ class SubstitutionFluency:
                                            [starts[i] for i in batch])
             for i, logp in zip(batch, rows):
                 out[i] = self._differences(texts[i], starts[i], originals[i],
-                                           np.asarray(candidates[i], dtype=object), logp)
+                                           np.asarray(candidates[i], dtype=object), logp,
+                                           n_proposals)
         return out
 
-    def _differences(self, text, starts, originals, candidates, logp):
+    def _differences(self, text, starts, originals, candidates, logp, n_proposals):
         """(P, N) scores from ``logp`` (P, V): next-token log-probabilities before each
-        word (None where the word was not read)."""
+        word (None where the word was not read), and the proposals."""
         scores = np.zeros(candidates.shape, dtype=np.float64)
+        proposals = [[] for _ in starts]
         for p, (start, word) in enumerate(zip(starts, originals)):
             if logp[p] is None:
                 continue
@@ -84,7 +91,11 @@ class SubstitutionFluency:
             own = self.first_tokens([space + word])[0]
             ids = self.first_tokens([space + c for c in candidates[p]])
             scores[p] = logp[p][ids] - logp[p][own]
-        return scores
+            if n_proposals:
+                top = np.argpartition(-logp[p], n_proposals)[:n_proposals]
+                proposals[p] = [(self.tokenizer.decode([int(t)]).strip(),
+                                 float(logp[p][t] - logp[p][own])) for t in top]
+        return scores, proposals
 
     def _context_log_probs(self, texts, starts):
         """Per text, per word start, the model's next-token log-probabilities (V,)

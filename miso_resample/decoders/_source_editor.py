@@ -30,12 +30,12 @@ import re
 from collections import defaultdict
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.neighbors import NearestNeighbors
 
-from ..utils.vocabulary import given_words
+from ..utils.glove import word_vectors_for
 
-__all__ = ["SourceEditor", "word_vectors_for"]
+__all__ = ["SourceEditor"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _MAX_POSITIONS = 256     # words considered per edit in long documents
@@ -45,23 +45,6 @@ _FORMS = ("ing", "ly", "ed", "s")   # a substitute keeps the word's inflection (
 def _form(word):
     """The inflectional ending of ``word`` among :data:`_FORMS` ("" for none)."""
     return next((end for end in _FORMS if word.endswith(end) and len(word) > len(end) + 2), "")
-
-
-def word_vectors_for(words, documents, *, use_glove, random_state=0, n_components=100):
-    """Vectors of ``words``: GloVe 6B 50d where known (``use_glove``), otherwise
-    LSA vectors (truncated SVD of the TF-IDF matrix of ``documents``, lists of
-    the texts' words)."""
-    if use_glove:
-        from ..utils.glove import glove_matrix
-
-        matrix, _ = glove_matrix(words, random_state=random_state)
-        return matrix.astype(np.float64)
-    from sklearn.decomposition import TruncatedSVD
-
-    tfidf = TfidfVectorizer(vocabulary=words, analyzer=given_words)
-    terms = tfidf.fit_transform(documents).T                # words x texts
-    k = max(1, min(n_components, min(terms.shape) - 1))
-    return TruncatedSVD(k, random_state=random_state).fit_transform(terms)
 
 
 class SourceEditor:
@@ -213,11 +196,12 @@ class SourceEditor:
                 mask[k] = before[-1:] in (".", "!", "?") or start == first
         return mask
 
-    def score_fluency(self, sources, fluency):
-        """Score the substitutes of every content word of ``texts[sources]`` with
-        ``fluency`` (a :class:`~miso_resample.decoders._fluency.SubstitutionFluency`):
-        later edits of these sources leave out the substitutes scored below
-        ``-fluency_margin``."""
+    def score_fluency(self, sources, fluency, n_proposals=0):
+        """Vet the substitutes of every content word of ``texts[sources]`` with
+        ``fluency`` (:class:`~miso_resample.decoders._fluency.SubstitutionFluency`):
+        later edits leave out those scored below ``-fluency_margin``, and up to
+        ``n_proposals`` of the model's likeliest next words (training-text content
+        words with the word's inflection) join each word's substitutes."""
         new = [int(s) for s in dict.fromkeys(np.asarray(sources).tolist())
                if int(s) not in self._fluency]
         items = []
@@ -227,11 +211,36 @@ class SourceEditor:
             words = [text[spans[j][0]:spans[j][1]] for j in positions.tolist()]
             forms = [[self._capitalised(w, self.words[c]) for c in row]
                      for w, row in zip(words, self._neighbours[ids])]
-            items.append((positions, [spans[j][0] for j in positions.tolist()], words, forms))
-        scores = fluency.scores([self.texts[s] for s in new], [i[1] for i in items],
-                                [i[2] for i in items], [i[3] for i in items]) if new else []
-        for s, (positions, *_), table in zip(new, items, scores):
-            self._fluency[s] = dict(zip(positions.tolist(), table))
+            items.append((positions, ids, [spans[j][0] for j in positions.tolist()], words,
+                          forms))
+        vetted = fluency.vet([self.texts[s] for s in new], *[[i[k] for i in items]
+                                                             for k in (2, 3, 4)],
+                             n_proposals=4 * n_proposals) if new else []
+        for s, (positions, ids, *_), (table, proposals) in zip(new, items, vetted):
+            extra = [self._proposed(w, props, n_proposals) for w, props in zip(ids, proposals)]
+            candidates = np.full((len(ids), table.shape[1] + n_proposals), -1, np.intp)
+            scores = np.full(candidates.shape, -np.inf)
+            candidates[:, :table.shape[1]], scores[:, :table.shape[1]] = \
+                self._neighbours[ids], table
+            for row, found in enumerate(extra):
+                for k, (word, score) in enumerate(found):
+                    candidates[row, table.shape[1] + k], scores[row, table.shape[1] + k] = \
+                        word, score
+            self._fluency[s] = ({p: r for r, p in enumerate(positions.tolist())},
+                                candidates, scores)
+
+    def _proposed(self, word_id, proposals, k):
+        """Up to ``k`` ids of the proposed ``(text, score)`` words (likeliest first) that
+        may stand for ``word_id``: training-text content words with its inflection,
+        other than it and its neighbours."""
+        taken, out = set(self._neighbours[word_id].tolist()) | {int(word_id)}, []
+        for text, score in sorted(proposals, key=lambda pair: -pair[1]):
+            w = self.index.get(text.lower())
+            if len(out) < k and w is not None and w not in taken \
+                    and self._forms[w] == self._forms[word_id]:
+                out.append((w, score))
+                taken.add(w)
+        return out
 
     def _substitutions(self, text, spans, target, rng, cls, used=frozenset(), source=None):
         """``{position: new word or ""}`` for the substitutions and deletions drawn.
@@ -248,10 +257,12 @@ class SourceEditor:
             keep = np.sort(rng.choice(len(ids), _MAX_POSITIONS, replace=False))
             positions, ids, editable = positions[keep], ids[keep], editable[keep]
         n_edits = max(1, int(round(self.edit_rate * max(editable.sum(), 1))))
-        candidates, gains = self._edit_options(ids, target, cls)
-        if source in self._fluency:                  # substitutes that read badly: never
-            fluency = np.array([self._fluency[source][p] for p in positions.tolist()])
-            gains[:, :-1][fluency < -self.fluency_margin] = -np.inf
+        vetted = self._fluency.get(source)
+        rows = vetted and [vetted[0][p] for p in positions.tolist()]
+        candidates, gains = self._edit_options(ids, target, cls,
+                                               vetted[1][rows] if vetted else None)
+        if vetted:                                   # substitutes that read badly: never
+            gains[:, :-1][vetted[2][rows] < -self.fluency_margin] = -np.inf
         for mask, avoid in ((editable, used), (editable, ()), (np.ones_like(editable), ())):
             options = gains.copy()
             options[~mask] = -np.inf
@@ -266,29 +277,32 @@ class SourceEditor:
             edits[row] = "" if col == candidates.shape[1] else self.words[candidates[row, col]]
         return {int(positions[row]): word for row, word in edits.items()}
 
-    def _edit_options(self, ids, target, cls):
-        """``(candidates, gains)``: per content word, its N substitutes (P, N) and how
-        far each substitution, then the deletion (P, N + 1), moves the sentence vector
-        toward ``target`` (-inf: a substitute typical of another class)."""
+    def _edit_options(self, ids, target, cls, candidates=None):
+        """``(candidates, gains)``: per content word, its N substitutes (P, N; default
+        its neighbours, -1: none) and how far each substitution, then the deletion
+        (P, N + 1), moves the sentence vector toward ``target`` (-inf: a substitute
+        typical of another class, or none)."""
         total, weight = self._sums(ids)
         distance = np.linalg.norm(total / weight - target)
-        candidates = self._neighbours[ids]                               # (P, N)
+        candidates = self._neighbours[ids] if candidates is None else candidates  # (P, N)
+        missing = candidates < 0
+        candidates = np.where(missing, ids[:, None], candidates)
         w = self.idf[ids][:, None]
         moved = (total - w * self.vectors[ids])[:, None, :] \
             + w[..., None] * self.vectors[candidates]                   # substitution
         gains = distance - np.linalg.norm(moved / weight - target, axis=-1)
-        gains[~self.allowed_substitutes(ids, cls)] = -np.inf
+        gains[~self.allowed_substitutes(ids, cls, candidates) | missing] = -np.inf
         left = weight - self.idf[ids]                                    # deletion
         deleted = (total - w * self.vectors[ids]) / np.where(left > 0, left, 1.0)[:, None]
         del_gain = distance - np.linalg.norm(deleted - target, axis=1)
         del_gain[left <= 0] = -np.inf
         return candidates, np.concatenate([gains, del_gain[:, None]], axis=1)
 
-    def allowed_substitutes(self, ids, cls):
-        """Mask (P, N) of the word ids' neighbours that may replace them in a text of
-        class ``cls``: same inflection, and no more typical of another class than
-        both the word replaced and a neutral word."""
-        candidates = self._neighbours[ids]
+    def allowed_substitutes(self, ids, cls, candidates=None):
+        """Mask (P, N) of the word ids' ``candidates`` (default: their neighbours) that
+        may replace them in a text of class ``cls``: same inflection, and no more
+        typical of another class than both the word replaced and a neutral word."""
+        candidates = self._neighbours[ids] if candidates is None else candidates
         evidence = self._evidence[cls]
         floor = np.minimum(evidence[ids], 0.0)[:, None]
         return ((evidence[candidates] >= floor)
