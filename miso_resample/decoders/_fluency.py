@@ -14,7 +14,7 @@ causal), and a word split into several tokens is scored by its first one.
 import numpy as np
 import torch
 
-__all__ = ["SubstitutionFluency"]
+__all__ = ["SubstitutionFluency", "candidate_table"]
 
 
 class SubstitutionFluency:
@@ -132,3 +132,16 @@ def _token_at(offsets, starts):
     ends = np.array([end for _, end in offsets], dtype=np.int64)
     index = np.searchsorted(ends, np.asarray(starts, dtype=np.int64), side="right")
     return [int(i) if i < len(ends) else -1 for i in index]
+
+
+def candidate_table(neighbours, scores, proposed):
+    """``(candidates, scores)``, (P, N + K): each word's N neighbours and their scores,
+    then its proposed ``(word id, score)`` pairs (K at most; -1 and -inf pad)."""
+    width = neighbours.shape[1] + max((len(p) for p in proposed), default=0)
+    candidates = np.full((len(neighbours), width), -1, dtype=np.intp)
+    table = np.full(candidates.shape, -np.inf)
+    candidates[:, :neighbours.shape[1]], table[:, :neighbours.shape[1]] = neighbours, scores
+    for row, pairs in enumerate(proposed):
+        for k, (word, score) in enumerate(pairs, start=neighbours.shape[1]):
+            candidates[row, k], table[row, k] = word, score
+    return candidates, table

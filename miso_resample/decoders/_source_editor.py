@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.neighbors import NearestNeighbors
 
 from ..utils.glove import word_vectors_for
+from ._fluency import candidate_table
 
 __all__ = ["SourceEditor"]
 
@@ -71,9 +72,8 @@ class SourceEditor:
     random_state : int, default=0
         Seeds the LSA vectors.
     fluency_margin : float, default=2.0
-        After :meth:`score_fluency`, a substitute whose first token a language model
-        finds more than this many nats less likely, after the words before it, than
-        the replaced word's is never drawn.
+        After :meth:`score_fluency`, a substitute a language model finds more than this
+        many nats less likely than the replaced word, where it stands, is never drawn.
     """
 
     def __init__(self, texts, labels, *, use_glove=False, edit_rate=0.6, splice_rate=0.0,
@@ -93,10 +93,8 @@ class SourceEditor:
                 counts[w] += 1
         words = sorted(w for w in counts
                        if w not in ENGLISH_STOP_WORDS and len(w) > 1 and "'" not in w)
-        self.words = words
-        self.index = {w: i for i, w in enumerate(words)}
-        self.idf = np.log((1 + len(self.texts)) / (1 + np.array([counts[w] for w in words])))
-        self.idf += 1.0
+        self.words, self.index = words, {w: i for i, w in enumerate(words)}
+        self.idf = 1.0 + np.log((1 + len(self.texts)) / (1 + np.array([counts[w] for w in words])))
         self.vectors = word_vectors_for(words, self.words_of_texts(), use_glove=use_glove,
                                         random_state=random_state)
         self._forms = np.array([_form(w) for w in words])
@@ -208,31 +206,22 @@ class SourceEditor:
         for s in new:
             text, spans = self.texts[s], self._spans[s]
             positions, ids = self._content(spans)
+            starts = [spans[j][0] for j in positions.tolist()]
             words = [text[spans[j][0]:spans[j][1]] for j in positions.tolist()]
-            forms = [[self._capitalised(w, self.words[c]) for c in row]
-                     for w, row in zip(words, self._neighbours[ids])]
-            items.append((positions, ids, [spans[j][0] for j in positions.tolist()], words,
-                          forms))
-        vetted = fluency.vet([self.texts[s] for s in new], *[[i[k] for i in items]
-                                                             for k in (2, 3, 4)],
+            items.append((positions, ids, starts, words, [
+                [self._capitalised(w, self.words[c]) for c in row]
+                for w, row in zip(words, self._neighbours[ids])]))
+        vetted = fluency.vet([self.texts[s] for s in new], *list(zip(*items))[2:],
                              n_proposals=4 * n_proposals) if new else []
         for s, (positions, ids, *_), (table, proposals) in zip(new, items, vetted):
             extra = [self._proposed(w, props, n_proposals) for w, props in zip(ids, proposals)]
-            candidates = np.full((len(ids), table.shape[1] + n_proposals), -1, np.intp)
-            scores = np.full(candidates.shape, -np.inf)
-            candidates[:, :table.shape[1]], scores[:, :table.shape[1]] = \
-                self._neighbours[ids], table
-            for row, found in enumerate(extra):
-                for k, (word, score) in enumerate(found):
-                    candidates[row, table.shape[1] + k], scores[row, table.shape[1] + k] = \
-                        word, score
             self._fluency[s] = ({p: r for r, p in enumerate(positions.tolist())},
-                                candidates, scores)
+                                *candidate_table(self._neighbours[ids], table, extra))
 
     def _proposed(self, word_id, proposals, k):
-        """Up to ``k`` ids of the proposed ``(text, score)`` words (likeliest first) that
-        may stand for ``word_id``: training-text content words with its inflection,
-        other than it and its neighbours."""
+        """Up to ``k`` ``(id, score)`` of the proposed ``(text, score)`` words that are
+        training-text content words with the inflection of ``word_id``, not it or its
+        neighbours."""
         taken, out = set(self._neighbours[word_id].tolist()) | {int(word_id)}, []
         for text, score in sorted(proposals, key=lambda pair: -pair[1]):
             w = self.index.get(text.lower())
