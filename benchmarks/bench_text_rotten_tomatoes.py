@@ -24,7 +24,7 @@ from the nucleus (``top_p=0.9``) and decoded greedily (the paper's argmax);
 random copies. Edit rates 0.8 and 0.9 run only when named in ``--methods``, and
 so do the edit decoder's substitutions vetted by SmolLM2-135M-Instruct
 (``EditDecoder(language_model="auto")``, ``fluency_margin`` 2, 1 and 0 nats,
-and at margin 2 with ``edit_rate=0.8``, ``temperature=3``, or 5 and 20 of the
+and at margin 2 with ``edit_rate=0.8``, ``temperature=3``, or 5, 10 and 20 of the
 model's own likeliest words added to the substitutes; the ``lm`` extra).
 ``decoder="pretrained"`` (SmolLM2-135M-Instruct rewrites chosen
 by MISO's anchor vectors) runs only when named in ``--methods``: it is
@@ -68,17 +68,24 @@ METHODS = {
     "MISO (edit, edit_rate=0.9)": dict(decoder=EditDecoder(edit_rate=0.9)),
     "MISO (edit, temperature=3)": dict(decoder=EditDecoder(temperature=3.0)),
     "MISO (edit, temperature=10)": dict(decoder=EditDecoder(temperature=10.0)),
-    "MISO (edit, LM-vetted)": dict(decoder=EditDecoder(language_model="auto")),
+    "MISO (edit, LM-vetted)": dict(decoder=EditDecoder(language_model="auto",
+                                                       proposed_substitutes=0)),
     "MISO (edit, LM-vetted, margin=1)": dict(
-        decoder=EditDecoder(language_model="auto", fluency_margin=1.0)),
+        decoder=EditDecoder(language_model="auto", fluency_margin=1.0,
+                            proposed_substitutes=0)),
     "MISO (edit, LM-vetted, margin=0)": dict(
-        decoder=EditDecoder(language_model="auto", fluency_margin=0.0)),
+        decoder=EditDecoder(language_model="auto", fluency_margin=0.0,
+                            proposed_substitutes=0)),
     "MISO (edit, LM-vetted, edit_rate=0.8)": dict(
-        decoder=EditDecoder(language_model="auto", edit_rate=0.8)),
+        decoder=EditDecoder(language_model="auto", edit_rate=0.8,
+                            proposed_substitutes=0)),
     "MISO (edit, LM-vetted, temperature=3)": dict(
-        decoder=EditDecoder(language_model="auto", temperature=3.0)),
+        decoder=EditDecoder(language_model="auto", temperature=3.0,
+                            proposed_substitutes=0)),
     "MISO (edit, LM-vetted, proposed=5)": dict(
         decoder=EditDecoder(language_model="auto", proposed_substitutes=5)),
+    "MISO (edit, LM-vetted, proposed=10)": dict(
+        decoder=EditDecoder(language_model="auto", proposed_substitutes=10)),
     "MISO (edit, LM-vetted, proposed=20)": dict(
         decoder=EditDecoder(language_model="auto", proposed_substitutes=20)),
 }
@@ -90,7 +97,8 @@ OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (edit, edit_rate=0.8)",
           "MISO (edit, temperature=10)", "MISO (edit, LM-vetted)",
           "MISO (edit, LM-vetted, margin=1)", "MISO (edit, LM-vetted, margin=0)",
           "MISO (edit, LM-vetted, edit_rate=0.8)", "MISO (edit, LM-vetted, temperature=3)",
-          "MISO (edit, LM-vetted, proposed=5)", "MISO (edit, LM-vetted, proposed=20)")
+          "MISO (edit, LM-vetted, proposed=5)", "MISO (edit, LM-vetted, proposed=10)",
+          "MISO (edit, LM-vetted, proposed=20)")
 DEFAULT_METHODS = [m for m in METHODS if m not in OPT_IN]
 
 

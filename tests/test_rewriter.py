@@ -20,6 +20,10 @@ def test_completion_prompt_lists_examples_then_the_source():
     prompt = completion_prompt(DEFAULT_PROMPT, "a dull\nmovie", ["the plot was flat",
                                                                  "bland  film"])
     assert prompt == "the plot was flat\nbland film\na dull movie\n"
+    labelled = completion_prompt("Reviews.\nReview: {examples}\nReview: {text}\nReview:",
+                                 "a dull movie", ["the plot was flat", "bland film"])
+    assert labelled == ("Reviews.\nReview: the plot was flat\nReview: bland film\n"
+                        "Review: a dull movie\nReview:")
 
 
 def test_rewriter_samples_one_line_per_row_and_greedy_repeats(llama_folder):

@@ -89,11 +89,12 @@ class EditDecoder(TextDecoder):
         (with ``language_model``): lower values keep only substitutes the
         model finds about as likely as the original word.
 
-    proposed_substitutes : int, default=0
+    proposed_substitutes : int, default=5
         With ``language_model``: how many of the model's own likeliest next
         words at each word (content words of the training texts with the
         word's inflection) join that word's substitutes, so that vetting
-        leaves more of them.
+        leaves more of them (5: chosen on a development sample, see
+        ``docs/design.md``).
 
     {word_vectors}
 
@@ -127,7 +128,7 @@ class EditDecoder(TextDecoder):
     }
 
     def __init__(self, *, edit_rate=0.6, splice_rate=0.0, distinct_edits=True, temperature=1.0,
-                 language_model=None, fluency_margin=2.0, proposed_substitutes=0,
+                 language_model=None, fluency_margin=2.0, proposed_substitutes=5,
                  word_vectors="auto",
                  stop_words=None, latent_noise=4.0, adversarial_weight=1.0):
         self.edit_rate = edit_rate

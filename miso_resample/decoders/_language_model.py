@@ -66,7 +66,10 @@ class LanguageModelDecoder(TextDecoder):
 
     prompt : str, default="{{examples}}\\n{{text}}\\n"
         The completion prompt, with a ``{{text}}`` field for the source and an
-        optional ``{{examples}}`` field for the example texts (one per line).
+        optional ``{{examples}}`` field for the example texts (one per line, each
+        starting with what precedes ``{{examples}}`` on its line: with
+        ``"Review: {{examples}}\\nReview: {{text}}\\nReview:"`` every line is
+        labelled).
 
     n_examples : int, default=3
         Training texts of the anchors' class listed in each prompt.

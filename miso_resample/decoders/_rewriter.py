@@ -142,6 +142,11 @@ class LanguageModelRewriter:
 
 def completion_prompt(template, source, examples):
     """``template`` with ``{text}`` the source and ``{examples}`` the example texts,
-    one per line (newlines inside a text become spaces)."""
+    one per line (newlines inside a text become spaces). Each example line starts
+    with what precedes ``{examples}`` on its line of the template, so that
+    ``"Review: {examples}\\nReview: {text}\\nReview:"`` labels every line."""
     flat = [" ".join(t.split()) for t in examples]
-    return template.format(text=" ".join(source.split()), examples="\n".join(flat))
+    head = template.split("{examples}")[0].rsplit("\n", 1)[-1] if "{examples}" in template \
+        else ""
+    return template.format(text=" ".join(source.split()),
+                           examples=("\n" + head).join(flat))
