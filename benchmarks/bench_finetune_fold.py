@@ -31,6 +31,8 @@ def main(argv=None):
     parser.add_argument("--folds-to-run", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--label", default="this code")
+    parser.add_argument("--group-by-length", action="store_true",
+                        help="TransformerClassifier(group_by_length=True)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for finetune_fold.md/.csv (default: print only)")
     args = parser.parse_args(argv)
@@ -38,6 +40,8 @@ def main(argv=None):
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.group_by_length:
+        _group_by_length()
     texts, y = load_setting(SETTINGS[args.setting], max_majority=args.max_majority)
     X = np.random.RandomState(0).normal(size=(len(y), 8))    # difficulty space: unused here
     rows = []
@@ -54,6 +58,19 @@ def main(argv=None):
                      title="Seconds per fold of the fine-tuned backbone",
                      command=command_line("bench_finetune_fold.py", argv),
                      description=__doc__.split("\n\n")[1])
+
+
+def _group_by_length():
+    """Every TransformerClassifier the harness builds trains with group_by_length=True."""
+    from miso_resample.classifiers import TransformerClassifier
+
+    fit = TransformerClassifier.fit
+
+    def grouped_fit(self, X, y):
+        self.group_by_length = True
+        return fit(self, X, y)
+
+    TransformerClassifier.fit = grouped_fit
 
 
 if __name__ == "__main__":

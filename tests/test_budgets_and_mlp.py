@@ -87,3 +87,32 @@ def test_mlp_reweighting_raises_the_minority_recall(options):
 @pytest.mark.slow
 def test_mlp_passes_the_sklearn_estimator_checks():
     check_estimator(DenseMLPClassifier(max_epochs=20, random_state=0))
+
+
+def test_length_grouped_batches_cover_every_row_once_per_pass_by_length():
+    from miso_resample.classifiers.budget import LengthGroupedBatchSampler
+
+    lengths = [5, 1, 9, 3, 7, 2, 8, 4]
+    torch.manual_seed(0)
+    # one pool holds the whole pass: the batches are the length-sorted pairs
+    batches = list(LengthGroupedBatchSampler(lengths, 2, pool_batches=4))
+    assert sorted(map(sorted, batches)) == [[0, 4], [1, 5], [2, 6], [3, 7]]
+    # a budget of 6 steps: one pass of 4 batches, then 2 of the next pass
+    budget = LengthGroupedBatchSampler(lengths, 2, n_batches=6, pool_batches=4)
+    steps = list(budget)
+    assert len(steps) == len(budget) == 6
+    assert sorted(i for b in steps[:4] for i in b) == list(range(8))
+    # pools of one batch: plain shuffled batches, each row still once per pass
+    small = list(LengthGroupedBatchSampler(lengths, 3, pool_batches=1))
+    assert [len(b) for b in small].count(3) == 2 and sorted(sum(small, [])) == list(range(8))
+
+
+def test_step_schedule_with_lengths_gives_a_batch_sampler():
+    schedule = step_schedule(8, 2, max_epochs=3, max_steps=5, lengths=[1] * 8)
+    assert schedule["max_epochs"] == 1 and len(schedule["iterator_train__batch_sampler"]) == 5
+    loader = torch.utils.data.DataLoader(range(8), **{
+        k.removeprefix("iterator_train__"): v for k, v in schedule.items()
+        if k.startswith("iterator_train__")})
+    assert [len(b) for b in loader] == [2] * 5
+    assert step_schedule(8, 2, max_epochs=3, max_steps=None,
+                         lengths=[1] * 8)["max_epochs"] == 3

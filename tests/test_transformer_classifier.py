@@ -260,3 +260,27 @@ def test_texts_are_validated(fitted):
     with pytest.raises(ValueError, match=r"None/NaN at rows \[1\]"):
         fitted.predict(["the film was good", None])
     assert fitted.__sklearn_tags__().input_tags.string
+
+
+def test_group_by_length_trains_on_batches_of_one_length(bert_folder, monkeypatch):
+    from miso_resample.classifiers._transformer_modules import TransformerClassifierModule
+
+    short, long = ["the movie was good"] * 16, ["the movie was bad and the end was long"] * 16
+    texts, labels = short + long, np.array(["pos"] * 16 + ["neg"] * 16, dtype=object)
+    widths = []
+    original = TransformerClassifierModule.forward
+
+    def recording(self, attention_mask, **kwargs):
+        if self.training:
+            counts = attention_mask.sum(1)
+            widths.append((int(counts.max()), int(counts.min())))
+        return original(self, attention_mask, **kwargs)
+
+    monkeypatch.setattr(TransformerClassifierModule, "forward", recording)
+    clf = TransformerClassifier(model_path=bert_folder, group_by_length=True, max_steps=6,
+                                random_state=0, **FAST).fit(texts, labels)
+    assert clf.n_train_steps_ == 6 and len(widths) == 6
+    # 16 texts per batch, pools of 8 batches: every batch holds texts of one length
+    assert all(longest == shortest for longest, shortest in widths)
+    expected = {len(clf.tokenizer_(text)["input_ids"]) for text in (short[0], long[0])}
+    assert {w for w, _ in widths} == expected and len(expected) == 2

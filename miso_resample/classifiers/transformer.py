@@ -99,6 +99,12 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         epochs (equal budgets for methods that resample the training set).
     batch_size : int, default=32
         Texts per training step (and per forward pass when caching/predicting).
+    group_by_length : bool, default=False
+        Train on batches of texts of similar token counts: each pass over the
+        texts is shuffled, cut into pools of 8 batches, and each pool into
+        batches by length (as Hugging Face's ``group_by_length``). Batches
+        are trimmed to their longest text, so short texts cost less; the
+        number of steps is unchanged, but batches are no longer uniform draws.
     lr : float, default=5e-5
         AdamW learning rate of the encoder's trainable layers.
     head_lr : float or None, default=1e-3
@@ -137,6 +143,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "group_by_length": ["boolean"],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "head_lr": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "random_state": ["random_state"],
@@ -147,8 +154,9 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
 
     def __init__(self, *, model_path=None, pooling="auto", max_length=64, trainable_layers=2,
                  mixup=None, mix_alpha=0.4, mix_layer="auto", loss="cross_entropy",
-                 class_weight=None, max_epochs=3, max_steps=None, batch_size=32, lr=5e-5,
-                 head_lr=1e-3, random_state=None, device="auto", callbacks=None, verbose=0):
+                 class_weight=None, max_epochs=3, max_steps=None, batch_size=32,
+                 group_by_length=False, lr=5e-5, head_lr=1e-3, random_state=None,
+                 device="auto", callbacks=None, verbose=0):
         self.model_path = model_path
         self.pooling = pooling
         self.max_length = max_length
@@ -161,6 +169,7 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.max_steps = max_steps
         self.batch_size = batch_size
+        self.group_by_length = group_by_length
         self.lr = lr
         self.head_lr = head_lr
         self.random_state = random_state
@@ -276,12 +285,14 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
             module = self._module(model, pooling, len(self.classes_), self.n_layers_).to(device)
             self.mix_layer_ = module.mix_layer if self.mixup == "tmix" else None
             inputs = self._cached_inputs(texts, module)
+            lengths = inputs["attention_mask"].sum(1) if self.group_by_length else None
             head_group = [] if self.head_lr is None else [("head.*", {"lr": self.head_lr})]
             net = TransformerNet(
                 module, criterion=self._criterion(class_weight, y_enc),
                 optimizer=torch.optim.AdamW, lr=self.lr, optimizer__param_groups=head_group,
                 batch_size=self.batch_size, train_split=None,
-                **step_schedule(len(y_enc), self.batch_size, self.max_epochs, self.max_steps),
+                **step_schedule(len(y_enc), self.batch_size, self.max_epochs, self.max_steps,
+                                lengths=lengths),
                 device=device, iterator_train__pin_memory=str(device).startswith("cuda"),
                 mix_alpha=self.mix_alpha if self.mixup == "tmix" else None,
                 torch_load_kwargs={"weights_only": True},
