@@ -258,3 +258,59 @@ def test_a_script_command_line_can_be_pasted_back():
     line = command_line("bench_text_rotten_tomatoes.py", argv)
     assert line.startswith("python benchmarks/bench_text_rotten_tomatoes.py ")
     assert shlex.split(line)[2:] == argv
+
+
+def test_multi_class_scores_the_rarest_class_one_against_the_rest():
+    from miso_resample.benchmark.protocol import fold_scores, minority_class
+
+    assert minority_class(np.array([0, 0, 1])) == 1
+    assert minority_class(np.array([0, 0, 0, 1, 1, 2])) == 2
+    y_test, pred = np.array([0, 1, 2, 2, 1, 0]), np.array([0, 2, 2, 1, 1, 0])
+    proba = np.array([0.1, 0.6, 0.9, 0.4, 0.2, 0.0])         # p(class 2)
+    X = np.arange(12, dtype=float).reshape(6, 2)
+    scores = fold_scores(y_test, pred, X, y_test, X, k_neighbors=1, proba=proba, minority=2)
+    assert scores["f1"] == pytest.approx(50.0)                # tp 1, fp 1, fn 1
+    # class 2 ranked 0.9, 0.6, 0.4: AP = (1/1 + 2/3) / 2
+    assert scores["average_precision"] == pytest.approx(100 * (1 + 2 / 3) / 2)
+    assert scores["brier"] == pytest.approx(np.mean(
+        (proba - np.array([0, 0, 1, 1, 0, 0])) ** 2))
+    assert scores["macro_f1"] == pytest.approx(100 * (1 + 0.5 + 0.5) / 3)
+
+
+def test_a_long_tailed_fold_scores_its_tail_and_has_no_tuned_threshold():
+    from miso_resample.benchmark.runner import _cells
+
+    rng = np.random.RandomState(0)
+    # classes 0 and 1 overlap; the tail class 2 lies far away: its F1 is 100, macro-F1 less
+    X = np.vstack([rng.normal(0, 1, (120, 4)), rng.normal(0.3, 1, (80, 4)),
+                   rng.normal(8, 1, (20, 4))])
+    y = np.repeat([0, 1, 2], [120, 80, 20])
+    (_, _, train, test), *_ = fold_splits(y, n_folds=4)
+    record = evaluate_fold("embedding", "ros", None, X, y, train, test, anchors=False)
+    assert record["f1"] == pytest.approx(100.0) and record["macro_f1"] < 90
+    with pytest.raises(ValueError, match="binary only"):
+        evaluate_fold("embedding", "threshold", None, X, y, train, test)
+    cells = _cells(["embedding"], ["none", "threshold", "miso", "miso+threshold"], (),
+                   multiclass=True)
+    assert cells == [("embedding", "none"), ("embedding", "miso")]
+
+
+def test_the_long_tailed_setting_is_registered_as_its_own_group():
+    from miso_resample.benchmark.protocol import GROUPS
+
+    assert GROUPS["longtail"] == ["bbc_news-longtail-10"]
+    setting = SETTINGS["bbc_news-longtail-10"]
+    assert setting.imbalance_factor == 10 and setting.minority is None
+    assert not set(GROUPS["longtail"]) & set(GROUPS["decisive"] + GROUPS["small"])
+
+
+def test_results_give_macro_f1_tables_for_the_long_tailed_settings_only():
+    from miso_resample.benchmark.runner import _long_tail_tables
+
+    rows = [{"setting": s, "backbone": "embedding", "method": m, "repeat": 0, "fold": f,
+             "f1": 50.0, "macro_f1": macro + f, "seconds": 1.0}
+            for s, macro in (("bbc_news-longtail-10", 70.0), ("bbc_news-tech-5-2k", 20.0))
+            for m in ("none", "miso") for f in range(3)]
+    (heading, table), = [tuple(_long_tail_tables(summarize(pd.DataFrame(rows))))]
+    assert "macro-F1" in heading and "bbc_news-longtail-10" in table
+    assert "bbc_news-tech-5-2k" not in table and "71.0" in table      # mean of 70, 71, 72

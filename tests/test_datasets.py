@@ -184,3 +184,26 @@ def test_toutiao_lines(tmp_path):
     assert bunch.target_names == ["news_culture", "news_sports"]
     assert bunch.data == ["京城最值得你来场文化之旅的博物馆", "足球比赛结果"]
     assert load_toutiao(path, include_keywords=True).data[0].endswith("保利集团 马未都")
+
+
+def test_long_tail_keeps_an_exponential_profile_largest_class_first():
+    from miso_resample.datasets import make_long_tailed_corpus
+
+    corpus = Bunch(data=[f"doc {i}" for i in range(300)],
+                   target=np.repeat([0, 1, 2], [50, 100, 150]), target_names=["x", "y", "z"])
+    out = make_long_tailed_corpus(corpus, imbalance_factor=10, random_state=0)
+    # order z (150), y (100), x (50); head = min(150, 100 / 10**-0.5, 50 / 0.1) = 150
+    assert out.target_names == ["z", "y", "x"]
+    assert np.bincount(out.target).tolist() == [150, 47, 15]   # 150 * 10**(-i/2), floored
+    source = {"x": range(0, 50), "y": range(50, 150), "z": range(150, 300)}
+    for text, label in zip(out.data, out.target):
+        assert int(text.split()[1]) in source[out.target_names[label]]
+    again = make_long_tailed_corpus(corpus, imbalance_factor=10, random_state=0)
+    assert again.data == out.data
+    # the tail class too small for the head: the head shrinks until every class fits
+    small_tail = Bunch(data=corpus.data, target=np.repeat([0, 1, 2], [10, 140, 150]),
+                       target_names=["x", "y", "z"])
+    assert np.bincount(make_long_tailed_corpus(small_tail, imbalance_factor=10,
+                                               random_state=0).target).tolist() == [100, 31, 10]
+    with pytest.raises(ValueError, match="at least 1"):
+        make_long_tailed_corpus(corpus, imbalance_factor=0.5)

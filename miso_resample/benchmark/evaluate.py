@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..difficulty import find_difficult_samples
 from .methods import DENSE_BACKBONES, METHODS, make_classifier, make_sampler
-from .protocol import fold_scores, fold_splits
+from .protocol import fold_scores, fold_splits, minority_class
 
 __all__ = ["evaluate_fold", "evaluate_cell", "step_budget", "DENSE_ANCHOR_METRICS",
            "TEXT_ANCHOR_METRICS"]
@@ -35,12 +35,12 @@ TEXT_ANCHOR_METRICS = ("distinct_2", "distinct_2_per_source", "duplicate_rate",
                        "exact_copy_rate", "source_token_share", "p_class_ratio")
 
 
-def _difficult_share(X, y, k_neighbors):
+def _difficult_share(X, y, k_neighbors, minority):
     return 100 * find_difficult_samples(X, y, k_neighbors=k_neighbors,
-                                        minority_class=1)[y == 1].mean()
+                                        minority_class=minority)[y == minority].mean()
 
 
-def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler):
+def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler, minority):
     """``anchor_*`` metrics of the minority's anchors, prefixed for the record."""
     from .. import metrics
 
@@ -54,7 +54,7 @@ def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler):
         report = metrics.text_anchor_report(list(np.ravel(X_train)), y_train,
                                             list(np.ravel(X_res)), y_res, sources=sources)
         names = TEXT_ANCHOR_METRICS
-    values = report.get(1, {})
+    values = report.get(minority, {})
     return {f"anchor_{name}": 100 * values[name] if name != "p_class_ratio" else values[name]
             for name in names if name in values}
 
@@ -77,6 +77,10 @@ def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbor
     """Fit the method's model on a training fold; return it and the record's extras."""
     from imblearn.pipeline import make_pipeline
 
+    minority = minority_class(y_train)
+    if method.threshold and len(np.unique(y_train)) > 2:
+        raise ValueError("The tuned threshold is binary only: its methods do not run on "
+                         "a multi-class setting.")
     sampler = (make_sampler(method.sampler, method.sampler_params, random_state=random_state,
                             device=device, k_neighbors=k_neighbors)
                if method.sampler else None)
@@ -93,9 +97,10 @@ def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbor
     if sampler is not None:
         X_fit, y_fit = sampler.fit_resample(X_train, y_train)
         if anchors:
-            extra = _anchor_columns(backbone, X_train, y_train, X_fit, y_fit, sampler)
+            extra = _anchor_columns(backbone, X_train, y_train, X_fit, y_fit, sampler,
+                                    minority)
     if backbone in DENSE_BACKBONES:
-        extra["ds_after"] = _difficult_share(X_fit, y_fit, k_neighbors)
+        extra["ds_after"] = _difficult_share(X_fit, y_fit, k_neighbors, minority)
     return clone(clf).fit(X_fit, y_fit), extra
 
 
@@ -115,7 +120,8 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
         Their sentence embeddings: the embedding backbone's features, and the
         space in which test samples are judged difficult (Table 5).
     y : ndarray of shape (n_samples,)
-        Labels, 1 = minority.
+        Labels, 1 = minority (with more classes: the rarest class of the
+        training fold is the minority, scored one against the rest).
     train, test : ndarray of int
         Row indices of the fold.
     random_state : int, default=0
@@ -146,11 +152,12 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
         inputs_train, inputs_test = column[train], column[test]
     model, extra = _fit(backbone, spec, inputs_train, y[train], random_state=random_state,
                         device=device, k_neighbors=k_neighbors, anchors=anchors)
-    proba = model.predict_proba(inputs_test)[:, list(model.classes_).index(1)]
+    minority = minority_class(y[train])
+    proba = model.predict_proba(inputs_test)[:, list(model.classes_).index(minority)]
     record = fold_scores(y[test], np.asarray(model.predict(inputs_test)), E_train, y[train],
-                         E_test, k_neighbors, proba=proba)
+                         E_test, k_neighbors, proba=proba, minority=minority)
     record["train_steps"] = _train_steps(model)
-    record["ds_before"] = (_difficult_share(E_train, y[train], k_neighbors)
+    record["ds_before"] = (_difficult_share(E_train, y[train], k_neighbors, minority)
                            if backbone in DENSE_BACKBONES else np.nan)
     record.update({"ds_after": np.nan, **extra})
     record["seconds"] = time.perf_counter() - start

@@ -15,7 +15,7 @@ import numpy as np
 
 from .decisive import decisive_sections
 from .methods import BACKBONES, METHODS
-from .protocol import SETTINGS, expand_settings, fold_splits, load_setting
+from .protocol import GROUPS, SETTINGS, expand_settings, fold_splits, load_setting, minority_class
 from .report import environment_line, markdown_table
 from .tables import (
     ablation_table,
@@ -106,9 +106,11 @@ def _command_lines(out, command):
             "of them resumes it):\n\n" + "\n".join(f"- `{c}`" for c in commands))
 
 
-def _cells(backbones, methods, skip):
+def _cells(backbones, methods, skip, multiclass=False):
+    """The (backbone, method) cells to run; a multi-class setting has no tuned threshold."""
     return [(b, m) for b in backbones for m in methods
-            if m in METHODS[b] and f"{b}/{m}" not in skip]
+            if m in METHODS[b] and f"{b}/{m}" not in skip
+            and not (multiclass and METHODS[b][m].threshold)]
 
 
 def _run_cell(setting, backbone, method, texts, X, y, folds, done, options, progress):
@@ -132,7 +134,7 @@ def _run_cell(setting, backbone, method, texts, X, y, folds, done, options, prog
                       "seconds": time.perf_counter() - start}
         records.append({"setting": setting, "backbone": backbone, "method": method,
                         "repeat": repeat, "fold": fold, "docs": len(y),
-                        "minority": int(y.sum()), **record})
+                        "minority": int((y == minority_class(y)).sum()), **record})
         if options["out"] is not None:
             _append(options["out"], records[-1])
         progress.update(1)
@@ -207,7 +209,7 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
             _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
         folds = list(fold_splits(y, n_folds=n_folds, repeats=repeats,
                                  random_state=random_state))
-        cells = _cells(backbones, methods, skip)
+        cells = _cells(backbones, methods, skip, multiclass=len(np.unique(y)) > 2)
         progress = tqdm(total=len(cells) * len(folds), desc=name, disable=not verbose)
         for backbone, method in cells:
             progress.set_postfix_str(f"{backbone}/{method}")
@@ -330,6 +332,18 @@ def _fold_counts(summary, expected):
             f"an earlier run with the same --out): {', '.join(parts)}. ")
 
 
+def _long_tail_tables(summary):
+    """Macro-F1 tables of the long-tailed settings: the score to read there (their
+    "minority" is the tail class alone)."""
+    tail = summary[summary["setting"].isin(GROUPS["longtail"])]
+    parts = []
+    for backbone in dict.fromkeys(tail["backbone"]):
+        parts += [f"## Long-tailed settings: macro-F1, backbone `{backbone}` (mean ± 95% "
+                  "CI; the minority F1 above is the tail class's)",
+                  means_table(tail, backbone, score="macro_f1")]
+    return parts
+
+
 def write_results(out, command, n_folds, repeats, random_state, seconds, *, done=False,
                   figure=True):
     """``results.md``, ``results.csv`` (one row per cell) and the figures, from the
@@ -365,6 +379,7 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
     for backbone in dict.fromkeys(summary["backbone"]):
         parts += [f"## Minority F1, backbone `{backbone}` (mean ± 95% CI)",
                   means_table(summary, backbone)]
+    parts += _long_tail_tables(summary)
     parts += ["## MISO against the best other method (minority F1, points)",
               gap_table(summary),
               "## Tables 4 and 5: difficult samples (DS% of the training fold's minority "
