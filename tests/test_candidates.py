@@ -4,7 +4,7 @@ import numpy as np
 
 from miso_resample.decoders._candidates import (
     CandidatePicker,
-    fit_class_judge,
+    ClassJudge,
     negation_count,
 )
 from miso_resample.decoders._source_editor import SourceEditor
@@ -21,7 +21,7 @@ def _corpus():
 
 def _picker(texts, y, **kwargs):
     editor = SourceEditor(texts, y, use_glove=False)
-    return CandidatePicker(texts, fit_class_judge(texts, y), "neg", editor,
+    return CandidatePicker(texts, ClassJudge(texts, y), "neg", editor,
                            **{"max_overlap": 0.7, "novelty_weight": 0.5, **kwargs})
 
 
@@ -71,3 +71,27 @@ def test_each_candidate_is_used_once_and_new_bigrams_are_rewarded():
     picks = picker.choose("x", candidates, [0, 1], [target, target, target])
     assert picks == [1, 0, None]                                # then nothing is left
     assert picker.accepted[-2:] == [candidates[1], candidates[0]]
+
+
+def test_the_class_judge_thresholds_each_class_by_its_own_texts_out_of_fold():
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from miso_resample.decoders._candidates import _class_judge
+
+    texts, y = _corpus()
+    texts, y = texts[:60] + texts[60:66], y[:66]             # 60 pos, 6 neg
+    judge = ClassJudge(texts, y, quantile=0.25)
+    proba = cross_val_predict(_class_judge(), texts, y, cv=StratifiedKFold(5),
+                              method="predict_proba")
+    neg = list(judge.classes_).index("neg")
+    assert judge.thresholds_["neg"] == np.quantile(proba[y == "neg", neg], 0.25)
+    # out of fold, the arg-max of a judge fitted on 5 negatives misses a real one;
+    # the class's own threshold keeps all but the least typical quarter
+    assert (proba[y == "neg", neg] < 0.5).any()
+    assert judge.on_class([t for t, c in zip(texts, y) if c == "neg"], "neg").mean() >= 0.75
+    assert not judge.on_class(["A brilliant lovely charming film with a warm cast"], "neg")[0]
+    # a class of one text falls back to the arg-max rule
+    lone = ClassJudge(texts[:61], y[:61])
+    assert lone.thresholds_ == {}
+    np.testing.assert_array_equal(lone.on_class(texts[58:61], "neg"),
+                                  lone.pipeline.predict(texts[58:61]) == "neg")

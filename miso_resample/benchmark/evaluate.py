@@ -120,8 +120,9 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
         Their sentence embeddings: the embedding backbone's features, and the
         space in which test samples are judged difficult (Table 5).
     y : ndarray of shape (n_samples,)
-        Labels, 1 = minority (with more classes: the rarest class of the
-        training fold is the minority, scored one against the rest).
+        Labels. The minority is the rarest class of the training fold (1 in every
+        registered binary setting), scored one against the rest, with more than
+        two classes too.
     train, test : ndarray of int
         Row indices of the fold.
     random_state : int, default=0

@@ -98,7 +98,8 @@ def load_setting(setting, *, max_majority=None, random_state=0):
     setting : Setting
         One of :data:`SETTINGS`.
     max_majority : int or None, default=None
-        Cap on the majority documents (None: the setting's own cap).
+        Cap on the majority documents (None: the setting's own cap). A long-tailed
+        setting ignores it: its head is as large as its classes allow.
     random_state : int, default=0
         Seeds the subsampling.
 

@@ -203,13 +203,16 @@ def run_benchmark(settings, methods, *, backbones=("embedding",), n_folds=5, rep
         texts, y = load_setting(SETTINGS[name], max_majority=max_majority,
                                 random_state=random_state)
         if verbose:
-            print(f"{name}: {len(texts)} documents, {int(y.sum())} minority", flush=True)
+            print(f"{name}: {len(texts)} documents, "
+                  f"{int((y == minority_class(y)).sum())} minority", flush=True)
         X = _embed(name, texts, embedder, cache)
-        if figure and out is not None and name == settings[0] and "embedding" in backbones:
+        multiclass = len(np.unique(y)) > 2
+        if (figure and out is not None and name == settings[0] and "embedding" in backbones
+                and not multiclass):          # the re-embedding picture is binary
             _figure(X, y, Path(out) / f"figure1-{name}.png", random_state, name, verbose)
         folds = list(fold_splits(y, n_folds=n_folds, repeats=repeats,
                                  random_state=random_state))
-        cells = _cells(backbones, methods, skip, multiclass=len(np.unique(y)) > 2)
+        cells = _cells(backbones, methods, skip, multiclass=multiclass)
         progress = tqdm(total=len(cells) * len(folds), desc=name, disable=not verbose)
         for backbone, method in cells:
             progress.set_postfix_str(f"{backbone}/{method}")

@@ -23,8 +23,8 @@ class LengthGroupedBatchSampler(torch.utils.data.Sampler):
     Each pass is a random permutation (torch's global RNG), cut into pools of
     ``pool_batches * batch_size`` rows; each pool is sorted by length and cut
     into batches, and the batches of the pass are yielded in random order.
-    Every row appears once per pass; the number of batches per pass is
-    ``ceil(n_rows / batch_size)`` when one pass fills the pools.
+    Every row appears once per pass, in ``ceil(n_rows / batch_size)`` batches; the
+    last pool's remainder makes one short batch per pass, at a random place.
 
     Parameters
     ----------
@@ -38,6 +38,8 @@ class LengthGroupedBatchSampler(torch.utils.data.Sampler):
 
     def __init__(self, lengths, batch_size, *, n_batches=None, pool_batches=8):
         self.lengths = torch.as_tensor(lengths)
+        if len(self.lengths) == 0:
+            raise ValueError("LengthGroupedBatchSampler needs at least one row.")
         self.batch_size = batch_size
         self.n_batches = n_batches
         self.pool_batches = pool_batches
@@ -70,7 +72,8 @@ class LengthGroupedBatchSampler(torch.utils.data.Sampler):
 def step_schedule(n_rows, batch_size, max_epochs, max_steps, lengths=None):
     """skorch ``NeuralNet`` options: ``max_epochs`` shuffled epochs (``max_steps``
     None), or exactly ``max_steps`` minibatches of ``batch_size`` rows; with
-    ``lengths``, the batches group rows of similar lengths."""
+    ``lengths``, the batches group rows of similar lengths (and each pass has one
+    short batch, so a budget of steps sees slightly fewer rows)."""
     if lengths is not None:
         sampler = LengthGroupedBatchSampler(lengths, batch_size, n_batches=max_steps)
         # a DataLoader takes a batch_sampler only with batch_size=1 and no shuffle

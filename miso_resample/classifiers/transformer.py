@@ -104,7 +104,8 @@ class TransformerClassifier(TextClassifierMixin, BaseEstimator):
         texts is shuffled, cut into pools of 8 batches, and each pool into
         batches by length (as Hugging Face's ``group_by_length``). Batches
         are trimmed to their longest text, so short texts cost less; the
-        number of steps is unchanged, but batches are no longer uniform draws.
+        number of steps is unchanged, but batches are no longer uniform draws:
+        where length goes with class, a batch holds mostly one class.
     lr : float, default=5e-5
         AdamW learning rate of the encoder's trainable layers.
     head_lr : float or None, default=1e-3

@@ -80,7 +80,7 @@ def make_long_tailed_corpus(bunch, *, imbalance_factor=10, random_state=None):
 
     The classes are ordered by size (largest first, ties by name) and class
     ``i`` of ``C`` keeps ``n_head * imbalance_factor ** (-i / (C - 1))``
-    documents, so the head has ``imbalance_factor`` times the tail's
+    documents (floored), so the head has about ``imbalance_factor`` times the tail's
     documents (the long-tailed profile of Cao et al. 2019). ``n_head`` is as
     large as the classes allow.
 

@@ -5,8 +5,9 @@ For the anchors of one source, every candidate sampled from that source's prompt
 is a possible anchor. A candidate is **rejected** when
 
 * it is empty or shorter than three words;
-* the class judge (a balanced TF-IDF + logistic regression fitted on the training
-  texts) gives it another class than the anchor's;
+* the class judge (:class:`ClassJudge`: a balanced TF-IDF + logistic regression
+  fitted on the training texts) finds it less typical of the anchor's class than
+  the ``quantile`` of that class's own training texts, judged out of fold;
 * it is a near-copy: its word-set Jaccard similarity with a training text or an
   earlier anchor exceeds ``max_overlap`` (checked against the five training texts
   and the five earlier anchors nearest it in TF-IDF cosine).
@@ -27,7 +28,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-__all__ = ["NEGATIONS", "negation_count", "word_set", "fit_class_judge", "CandidatePicker"]
+__all__ = ["NEGATIONS", "negation_count", "word_set", "fit_class_judge", "ClassJudge",
+           "CandidatePicker"]
 
 NEGATIONS = frozenset("not no never nothing none nor neither nobody nowhere cannot without "
                       "hardly barely too few".split())
@@ -53,11 +55,56 @@ def _jaccard(a, b):
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
+def _class_judge():
+    return make_pipeline(TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)),
+                         LogisticRegression(class_weight="balanced", max_iter=1000))
+
+
 def fit_class_judge(texts, y):
     """A balanced TF-IDF (words and bigrams) + logistic regression on the training texts."""
-    judge = make_pipeline(TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)),
-                          LogisticRegression(class_weight="balanced", max_iter=1000))
-    return judge.fit(list(texts), np.asarray(y))
+    return _class_judge().fit(list(texts), np.asarray(y))
+
+
+class ClassJudge:
+    """The class filter: :func:`fit_class_judge`, with one threshold per class.
+
+    A judge fitted on a few minority texts rarely gives a new text the minority's
+    class by its arg-max, even a real one. So a text is judged *of class c*
+    when the judge's probability of c is at least the ``quantile`` of the
+    probabilities that c's own training texts get from judges fitted without
+    them (stratified k-fold, at most 5 folds): as typical of c as all but the
+    least typical ``quantile`` of c's real texts. A class with a single text
+    gets the arg-max rule.
+
+    Parameters
+    ----------
+    texts : list of str
+    y : array-like of labels
+    quantile : float in [0, 1], default=0.25
+    """
+
+    def __init__(self, texts, y, *, quantile=0.25):
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        texts, y = list(texts), np.asarray(y)
+        self.pipeline = fit_class_judge(texts, y)
+        self.classes_ = self.pipeline.classes_
+        counts = np.array([(y == c).sum() for c in self.classes_])
+        self.thresholds_ = {}
+        if counts.min() >= 2:
+            folds = StratifiedKFold(n_splits=int(min(5, counts.min())))
+            proba = cross_val_predict(_class_judge(), texts, y,
+                                      cv=folds, method="predict_proba")
+            for k, c in enumerate(self.classes_):
+                self.thresholds_[c] = float(np.quantile(proba[y == c, k], quantile))
+
+    def on_class(self, texts, cls):
+        """Boolean mask: which of ``texts`` the judge puts in class ``cls``."""
+        texts = list(texts)
+        if cls not in self.thresholds_:
+            return self.pipeline.predict(texts) == cls
+        column = list(self.classes_).index(cls)
+        return self.pipeline.predict_proba(texts)[:, column] >= self.thresholds_[cls]
 
 
 class CandidatePicker:
@@ -67,7 +114,7 @@ class CandidatePicker:
     ----------
     texts : list of str
         The training texts (near-copies of any of them are rejected).
-    judge : fitted classifier or None
+    judge : ClassJudge or None
         The class filter (None: no class filter).
     cls : label
         The class the anchors belong to.
@@ -117,7 +164,7 @@ class CandidatePicker:
         long_enough = np.array([len(_words(c)) >= 3 for c in candidates], dtype=bool)
         ok = long_enough.copy()
         if self.judge is not None and ok.any():
-            on_class = self.judge.predict([c for c, k in zip(candidates, ok) if k]) == self.cls
+            on_class = self.judge.on_class([c for c, k in zip(candidates, ok) if k], self.cls)
             ok[np.flatnonzero(ok)] = on_class
         if ok.any():
             rows = self.vectorizer.transform([candidates[i] for i in np.flatnonzero(ok)])

@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ._base import SHARED_DOCS, Representation, TextDecoder
-from ._candidates import CandidatePicker, fit_class_judge
+from ._candidates import CandidatePicker, ClassJudge
 from ._edit import EditDecoder, SentenceVectors
 from ._rewriter import (
     DEFAULT_PROMPT,
@@ -88,7 +88,14 @@ class LanguageModelDecoder(TextDecoder):
 
     class_filter : bool, default=True
         Reject candidates that a balanced TF-IDF + logistic regression judge,
-        fitted on the training texts, puts in another class.
+        fitted on the training texts, finds less typical of the anchor's class
+        than the ``class_quantile`` of that class's own training texts, judged
+        out of fold (a judge fitted on a few minority texts gives almost no
+        new text the minority by its arg-max).
+
+    class_quantile : float in [0, 1], default=0.25
+        Share of a class's own training texts (out of fold) that the class
+        filter would reject.
 
     max_overlap : float in [0, 1], default=0.7
         Reject candidates whose word-set Jaccard similarity with a training
@@ -126,6 +133,7 @@ class LanguageModelDecoder(TextDecoder):
         "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
         "dtype": [StrOptions({"float32", "bfloat16"})],
         "class_filter": ["boolean"],
+        "class_quantile": [Interval(numbers.Real, 0, 1, closed="both")],
         "max_overlap": [Interval(numbers.Real, 0, 1, closed="both")],
         "novelty_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "fallback": [HasMethods(["render", "represent"]), None],
@@ -133,9 +141,9 @@ class LanguageModelDecoder(TextDecoder):
 
     def __init__(self, *, language_model="auto", n_candidates=4, prompt=DEFAULT_PROMPT,
                  n_examples=3, max_new_tokens=40, top_p=0.9, temperature=1.0,
-                 dtype="float32", class_filter=True, max_overlap=0.7, novelty_weight=0.5,
-                 fallback=None, word_vectors="auto", stop_words=None, latent_noise=4.0,
-                 adversarial_weight=1.0):
+                 dtype="float32", class_filter=True, class_quantile=0.25, max_overlap=0.7,
+                 novelty_weight=0.5, fallback=None, word_vectors="auto", stop_words=None,
+                 latent_noise=4.0, adversarial_weight=1.0):
         self.language_model = language_model
         self.n_candidates = n_candidates
         self.prompt = prompt
@@ -145,6 +153,7 @@ class LanguageModelDecoder(TextDecoder):
         self.temperature = temperature
         self.dtype = dtype
         self.class_filter = class_filter
+        self.class_quantile = class_quantile
         self.max_overlap = max_overlap
         self.novelty_weight = novelty_weight
         self.fallback = fallback
@@ -172,7 +181,8 @@ class LanguageModelDecoder(TextDecoder):
             temperature=self.temperature, max_new_tokens=self.max_new_tokens,
             dtype=self.dtype, batch_rows=max(context.batch_size, 64), device=context.device)
         inputs, sentences, words = self._editor_decoder().represent(X, y, context)
-        judge = fit_class_judge(context.texts, y) if self.class_filter else None
+        judge = (ClassJudge(context.texts, y, quantile=self.class_quantile)
+                 if self.class_filter else None)
         state = LanguageModelState(sentences, rewriter, judge, np.asarray(y), context.verbose)
         return Representation(inputs, state, words)
 
