@@ -305,12 +305,12 @@ def test_the_long_tailed_setting_is_registered_as_its_own_group():
 
 
 def test_results_give_macro_f1_tables_for_the_long_tailed_settings_only():
-    from miso_resample.benchmark.runner import _long_tail_tables
+    from miso_resample.benchmark.tables import long_tail_tables
 
     rows = [{"setting": s, "backbone": "embedding", "method": m, "repeat": 0, "fold": f,
              "f1": 50.0, "macro_f1": macro + f, "seconds": 1.0}
             for s, macro in (("bbc_news-longtail-10", 70.0), ("bbc_news-tech-5-2k", 20.0))
             for m in ("none", "miso") for f in range(3)]
-    (heading, table), = [tuple(_long_tail_tables(summarize(pd.DataFrame(rows))))]
+    (heading, table), = [tuple(long_tail_tables(summarize(pd.DataFrame(rows))))]
     assert "macro-F1" in heading and "bbc_news-longtail-10" in table
     assert "bbc_news-tech-5-2k" not in table and "71.0" in table      # mean of 70, 71, 72

@@ -15,7 +15,7 @@ import numpy as np
 
 from .decisive import decisive_sections
 from .methods import BACKBONES, METHODS
-from .protocol import GROUPS, SETTINGS, expand_settings, fold_splits, load_setting, minority_class
+from .protocol import SETTINGS, expand_settings, fold_splits, load_setting, minority_class
 from .report import environment_line, markdown_table
 from .tables import (
     ablation_table,
@@ -23,6 +23,7 @@ from .tables import (
     difficulty_table,
     gap_table,
     is_miso_variant,
+    long_tail_tables,
     means_table,
     summarize,
 )
@@ -335,18 +336,6 @@ def _fold_counts(summary, expected):
             f"an earlier run with the same --out): {', '.join(parts)}. ")
 
 
-def _long_tail_tables(summary):
-    """Macro-F1 tables of the long-tailed settings: the score to read there (their
-    "minority" is the tail class alone)."""
-    tail = summary[summary["setting"].isin(GROUPS["longtail"])]
-    parts = []
-    for backbone in dict.fromkeys(tail["backbone"]):
-        parts += [f"## Long-tailed settings: macro-F1, backbone `{backbone}` (mean ± 95% "
-                  "CI; the minority F1 above is the tail class's)",
-                  means_table(tail, backbone, score="macro_f1")]
-    return parts
-
-
 def write_results(out, command, n_folds, repeats, random_state, seconds, *, done=False,
                   figure=True):
     """``results.md``, ``results.csv`` (one row per cell) and the figures, from the
@@ -382,7 +371,7 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
     for backbone in dict.fromkeys(summary["backbone"]):
         parts += [f"## Minority F1, backbone `{backbone}` (mean ± 95% CI)",
                   means_table(summary, backbone)]
-    parts += _long_tail_tables(summary)
+    parts += long_tail_tables(summary)
     parts += ["## MISO against the best other method (minority F1, points)",
               gap_table(summary),
               "## Tables 4 and 5: difficult samples (DS% of the training fold's minority "

@@ -7,10 +7,11 @@ method, repeat and fold; ``error`` set where a fold failed) that
 
 import numpy as np
 
+from .protocol import GROUPS
 from .report import markdown_table
 
 __all__ = ["summarize", "means_table", "gap_table", "difficulty_table", "anchor_table",
-           "ablation_table", "is_miso_variant", "MISO_METHODS"]
+           "ablation_table", "is_miso_variant", "long_tail_tables", "MISO_METHODS"]
 
 MISO_METHODS = ("miso", "miso+threshold")
 # MISO's own variants (left out of the comparison with its peers) and its ablations,
@@ -172,3 +173,15 @@ def ablation_table(folds, backbone, score="f1"):
                     for c, v in means.items()})
         rows.append(row)
     return markdown_table(rows)
+
+
+def long_tail_tables(summary):
+    """Macro-F1 tables of the long-tailed settings: the score to read there (their
+    "minority" is the tail class alone)."""
+    tail = summary[summary["setting"].isin(GROUPS["longtail"])]
+    parts = []
+    for backbone in dict.fromkeys(tail["backbone"]):
+        parts += [f"## Long-tailed settings: macro-F1, backbone `{backbone}` (mean ± 95% "
+                  "CI; the minority F1 above is the tail class's)",
+                  means_table(tail, backbone, score="macro_f1")]
+    return parts
