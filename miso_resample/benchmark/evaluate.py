@@ -72,12 +72,11 @@ def _train_steps(model):
     return float(getattr(model, "n_train_steps_", np.nan))
 
 
-def _fit(backbone, method, X_train, y_train, *, random_state, device, k_neighbors,
+def _fit(backbone, method, X_train, y_train, *, minority, random_state, device, k_neighbors,
          anchors):
     """Fit the method's model on a training fold; return it and the record's extras."""
     from imblearn.pipeline import make_pipeline
 
-    minority = minority_class(y_train)
     if method.threshold and len(np.unique(y_train)) > 2:
         raise ValueError("The tuned threshold is binary only: its methods do not run on "
                          "a multi-class setting.")
@@ -151,9 +150,10 @@ def evaluate_fold(backbone, method, texts, X, y, train, test, *, random_state=0,
     else:
         column = np.asarray(texts, dtype=object).reshape(-1, 1)
         inputs_train, inputs_test = column[train], column[test]
-    model, extra = _fit(backbone, spec, inputs_train, y[train], random_state=random_state,
-                        device=device, k_neighbors=k_neighbors, anchors=anchors)
     minority = minority_class(y[train])
+    model, extra = _fit(backbone, spec, inputs_train, y[train], minority=minority,
+                        random_state=random_state, device=device, k_neighbors=k_neighbors,
+                        anchors=anchors)
     proba = model.predict_proba(inputs_test)[:, list(model.classes_).index(minority)]
     record = fold_scores(y[test], np.asarray(model.predict(inputs_test)), E_train, y[train],
                          E_test, k_neighbors, proba=proba, minority=minority)
