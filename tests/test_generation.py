@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from miso_resample.decoders._generation import newline_token_ids, sample_continuations
+from miso_resample.decoders._generation import (
+    _next_tokens,
+    newline_token_ids,
+    sample_continuations,
+)
 
 transformers = pytest.importorskip("transformers")
 
@@ -59,3 +63,18 @@ def test_newline_token_ids_find_the_newline_and_eos():
     tokenizer = transformers.PreTrainedTokenizerFast(
         tokenizer_object=tokenizers.Tokenizer(model), eos_token="<eos>", unk_token="a")
     assert newline_token_ids(tokenizer) == [0, 2, 3]
+
+
+@pytest.mark.parametrize("shortlist", [2, 4, 10])
+def test_nucleus_draws_match_the_nucleus_whether_or_not_the_shortlist_holds_it(shortlist):
+    # row 0: nucleus (top_p 0.8) {0, 1, 2} of mass 0.85, held by a shortlist of 4 but
+    # not of 2; row 1: one token of mass 0.9 is the whole nucleus
+    probs = torch.tensor([[0.4, 0.3, 0.15, 0.1, 0.05], [0.02, 0.9, 0.04, 0.02, 0.02]])
+    logits = probs.log().repeat_interleave(10000, dim=0)
+    generator = torch.Generator().manual_seed(0)
+    drawn = _next_tokens(logits, 0.8, 1.0, generator, shortlist=shortlist).view(2, -1)
+    share = torch.stack([torch.bincount(r, minlength=5) for r in drawn]).double() / 10000
+    np.testing.assert_allclose(share[0], [0.4 / 0.85, 0.3 / 0.85, 0.15 / 0.85, 0, 0],
+                               atol=0.015)
+    assert share[1].tolist() == [0.0, 1.0, 0.0, 0.0, 0.0]
+    assert _next_tokens(probs.log(), 0.0, 1.0, generator).tolist() == [0, 1]   # greedy

@@ -8,6 +8,8 @@ batch to the longest. :func:`sample_continuations` instead:
   sampled from it (``DynamicCache.batch_repeat_interleave``);
 * stops a row at any of ``stop_ids`` (a newline, the end-of-sequence token) and
   **drops finished rows** from the batch (``batch_select_indices``);
+* samples the nucleus from a **shortlist** of the most probable tokens when it
+  holds the nucleus (exact), instead of sorting the whole vocabulary;
 * **buckets prompts by length** (sorted, then chunked) so that left padding
   stays short; padded positions are masked and positions counted from each
   prompt's first real token, so a padded prompt continues exactly as it would
@@ -31,16 +33,36 @@ def newline_token_ids(tokenizer):
     return sorted(ids)
 
 
-def _next_tokens(logits, top_p, temperature, generator):
-    """One token per row: the argmax when ``top_p`` is 0, else nucleus sampling."""
+def _nucleus_draw(probs, top_p, generator):
+    """One draw per row from the smallest set of most probable tokens whose mass
+    reaches ``top_p`` (``probs`` rows sorted in decreasing order): column indices."""
+    outside = probs.cumsum(-1) - probs >= top_p               # beyond the nucleus
+    return torch.multinomial(probs.masked_fill(outside, 0.0), 1,
+                             generator=generator).squeeze(-1)
+
+
+def _next_tokens(logits, top_p, temperature, generator, shortlist=1024):
+    """One token per row: the argmax when ``top_p`` is 0, else nucleus sampling.
+
+    The nucleus is drawn from the ``shortlist`` most probable tokens when they hold
+    at least ``top_p`` of the mass (then the nucleus lies inside them, so the draw
+    is exact); only the other rows sort the whole vocabulary. A full sort and a
+    multinomial over 49,152 tokens took 40% of SmolLM2's sampling time on 2 cores.
+    """
     if top_p <= 0 or temperature <= 0:
         return logits.argmax(-1)
     probs = torch.softmax(logits.float() / temperature, dim=-1)
-    sorted_probs, order = probs.sort(dim=-1, descending=True)
-    outside = sorted_probs.cumsum(-1) - sorted_probs >= top_p     # beyond the nucleus
-    sorted_probs = sorted_probs.masked_fill(outside, 0.0)
-    drawn = torch.multinomial(sorted_probs, 1, generator=generator)
-    return order.gather(-1, drawn).squeeze(-1)
+    top, order = probs.topk(min(shortlist, probs.shape[-1]), dim=-1)
+    covered = top.sum(-1) >= top_p
+    tokens = torch.empty(len(probs), dtype=torch.long, device=probs.device)
+    if covered.any():
+        drawn = _nucleus_draw(top[covered], top_p, generator)
+        tokens[covered] = order[covered].gather(-1, drawn[:, None]).squeeze(-1)
+    if not covered.all():
+        wide, wide_order = probs[~covered].sort(dim=-1, descending=True)
+        drawn = _nucleus_draw(wide, top_p, generator)
+        tokens[~covered] = wide_order.gather(-1, drawn[:, None]).squeeze(-1)
+    return tokens
 
 
 def _cache_argument(model):
