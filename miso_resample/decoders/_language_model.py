@@ -23,6 +23,10 @@ from ._rewriter import (
 
 __all__ = ["LanguageModelDecoder"]
 
+# rows the language model samples together, whatever MISO's training batch size: 256
+# rows ran at 170 tokens/s on 2 cores, 64 rows at 134 (bench_lm_generation.py)
+_GENERATION_ROWS = 256
+
 
 class LanguageModelState(NamedTuple):
     """The decoder's state: the edit decoder's sentence vectors, the language model,
@@ -179,7 +183,8 @@ class LanguageModelDecoder(TextDecoder):
         rewriter = LanguageModelRewriter(
             *load_language_model(self.language_model), top_p=self.top_p,
             temperature=self.temperature, max_new_tokens=self.max_new_tokens,
-            dtype=self.dtype, batch_rows=max(context.batch_size, 64), device=context.device)
+            dtype=self.dtype, batch_rows=max(context.batch_size, _GENERATION_ROWS),
+            device=context.device)
         inputs, sentences, words = self._editor_decoder().represent(X, y, context)
         judge = (ClassJudge(context.texts, y, quantile=self.class_quantile)
                  if self.class_filter else None)
