@@ -210,8 +210,8 @@ class MISOSampler(MovedParametersMixin, BaseOverSampler):
 
     n_redecoded_ : int
         Text mode: anchors re-drawn because they copied a text (edits and
-        scratch decodings), or written by an edit because every rewrite of the
-        language model was empty or a copy.
+        scratch decodings), or written by an edit because the language-model
+        decoder had no usable candidate left for its source.
 
     Notes
     -----

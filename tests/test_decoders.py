@@ -129,3 +129,18 @@ def test_every_decoder_documents_its_parameters():
             assert f"\n    {name} : " in doc, (cls.__name__, name)
         assert not any(f"{{{key}}}" in doc for key in SHARED_DOCS)       # all substituted
     assert ScratchDecoder().adversarial_weight == 0.1 and TINY_SCRATCH["max_length"] == 12
+
+
+def test_fresh_edit_redraws_known_edits_and_counts_the_redraws():
+    from miso_resample.decoders._edit import MAX_REDRAWS, fresh_edit
+
+    class Scripted:
+        def __init__(self, outputs):
+            self.outputs = iter(outputs)
+
+        def edit(self, source, target, rng, used=None):
+            return next(self.outputs)
+
+    assert fresh_edit(Scripted(["a", "a", "b"]), 0, None, None, {"a"}) == ("b", 2)
+    assert fresh_edit(Scripted(["c"]), 0, None, None, {"a"}) == ("c", 0)
+    assert fresh_edit(Scripted(["a"] * 10), 0, None, None, {"a"}) == ("a", MAX_REDRAWS)

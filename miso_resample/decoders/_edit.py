@@ -20,9 +20,20 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import SHARED_DOCS, Representation, TextDecoder, vector_parts
 from ._source_editor import SourceEditor
 
-__all__ = ["EditDecoder", "SentenceVectors", "MAX_REDRAWS"]
+__all__ = ["EditDecoder", "SentenceVectors", "MAX_REDRAWS", "fresh_edit"]
 
 MAX_REDRAWS = 5
+
+
+def fresh_edit(editor, source, target, rng, known, used=None):
+    """An edit of ``source`` toward ``target`` that is not in ``known``, re-drawn up to
+    ``MAX_REDRAWS`` times (the last draw is kept even if known), and the re-draws made."""
+    anchor = editor.edit(source, target, rng, used)
+    for redraws in range(MAX_REDRAWS):
+        if anchor not in known:
+            return anchor, redraws
+        anchor = editor.edit(source, target, rng, used)
+    return anchor, MAX_REDRAWS
 
 
 class SentenceVectors(NamedTuple):
@@ -179,12 +190,8 @@ class EditDecoder(TextDecoder):
         used = defaultdict(set) if self.distinct_edits else None
         for s, target in zip(source, targets):
             siblings = used[int(s)] if used is not None else None
-            anchor = editor.edit(int(s), target, rng, siblings)
-            for _ in range(MAX_REDRAWS):
-                if anchor not in known:
-                    break
-                redrawn += 1
-                anchor = editor.edit(int(s), target, rng, siblings)
+            anchor, redraws = fresh_edit(editor, int(s), target, rng, known, siblings)
+            redrawn += redraws
             known.add(anchor)
             anchors.append(anchor)
         copies = sum(a in set(texts) for a in anchors)

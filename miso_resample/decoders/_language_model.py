@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ._base import SHARED_DOCS, Representation, TextDecoder
 from ._candidates import CandidatePicker, ClassJudge
-from ._edit import EditDecoder, SentenceVectors
+from ._edit import EditDecoder, SentenceVectors, fresh_edit
 from ._rewriter import (
     DEFAULT_PROMPT,
     LanguageModelRewriter,
@@ -231,9 +231,9 @@ class LanguageModelDecoder(TextDecoder):
                                   targets[rows])
             for row, pick in zip(rows, picks):
                 anchor = None if pick is None else candidates[pick]
-                if anchor is None or anchor in known:
+                if anchor is None or anchor in known:      # falls back to an edit
                     redrawn += 1
-                    anchor = editor.edit(s, targets[row], rng)
+                    anchor = fresh_edit(editor, s, targets[row], rng, known)[0]
                 known.add(anchor)
                 anchors[row] = anchor
         return anchors, redrawn
