@@ -28,9 +28,10 @@ and at margin 2 with ``edit_rate=0.8``, ``temperature=3``, or 5, 10 and 20 of th
 model's own likeliest words added to the substitutes; the ``lm`` extra).
 ``LanguageModelDecoder`` (SmolLM2-135M-Instruct continuations chosen by MISO's
 anchor vectors; 4 candidates per anchor, or 2) runs only when named in
-``--methods``: it is GPU-first, and slow on a CPU. Reference row: as many real rotten reviews as there are anchors, drawn
-from the rest of the corpus (distinct-n falls with the number of texts, so this
-is the variety real text has at the anchors' count).
+``--methods``: it is GPU-first, and slow on a CPU. Reference row: as many real
+rotten reviews as there are anchors, drawn from the rest of the corpus
+(distinct-n falls with the number of texts, so this is the variety real text
+has at the anchors' count).
 
 Run from the repository root (alone: no other torch job on the machine)::
 
