@@ -33,12 +33,12 @@ def newline_token_ids(tokenizer):
     return sorted(ids)
 
 
-def _nucleus_draw(probs, top_p, generator):
-    """One draw per row from the smallest set of most probable tokens whose mass
-    reaches ``top_p`` (``probs`` rows sorted in decreasing order): column indices."""
+def _nucleus_draw(probs, order, top_p, generator):
+    """One token per row from the smallest set of most probable tokens whose mass
+    reaches ``top_p``: ``probs`` rows sorted in decreasing order, ``order`` their ids."""
     outside = probs.cumsum(-1) - probs >= top_p               # beyond the nucleus
-    return torch.multinomial(probs.masked_fill(outside, 0.0), 1,
-                             generator=generator).squeeze(-1)
+    drawn = torch.multinomial(probs.masked_fill(outside, 0.0), 1, generator=generator)
+    return order.gather(-1, drawn).squeeze(-1)
 
 
 def _next_tokens(logits, top_p, temperature, generator, shortlist=1024):
@@ -56,12 +56,10 @@ def _next_tokens(logits, top_p, temperature, generator, shortlist=1024):
     covered = top.sum(-1) >= top_p
     tokens = torch.empty(len(probs), dtype=torch.long, device=probs.device)
     if covered.any():
-        drawn = _nucleus_draw(top[covered], top_p, generator)
-        tokens[covered] = order[covered].gather(-1, drawn[:, None]).squeeze(-1)
+        tokens[covered] = _nucleus_draw(top[covered], order[covered], top_p, generator)
     if not covered.all():
-        wide, wide_order = probs[~covered].sort(dim=-1, descending=True)
-        drawn = _nucleus_draw(wide, top_p, generator)
-        tokens[~covered] = wide_order.gather(-1, drawn[:, None]).squeeze(-1)
+        tokens[~covered] = _nucleus_draw(*probs[~covered].sort(dim=-1, descending=True),
+                                         top_p, generator)
     return tokens
 
 
