@@ -27,7 +27,7 @@ so do the edit decoder's substitutions vetted by SmolLM2-135M-Instruct
 and at margin 2 with ``edit_rate=0.8``, ``temperature=3``, or 5, 10 and 20 of the
 model's own likeliest words added to the substitutes; the ``lm`` extra).
 ``LanguageModelDecoder`` (SmolLM2-135M-Instruct continuations chosen by MISO's
-anchor vectors; 4 candidates per anchor, or 2) runs only when named in
+anchor vectors; 2 candidates per anchor by default, or 4, or 1) runs only when named in
 ``--methods``: it is GPU-first, and slow on a CPU. Reference row: as many real
 rotten reviews as there are anchors, drawn from the rest of the corpus
 (distinct-n falls with the number of texts, so this is the variety real text
@@ -64,7 +64,9 @@ METHODS = {
     "MISO (scratch, greedy)": dict(decoder=ScratchDecoder()),
     "RandomOverSampler": None,
     "MISO (pretrained, SmolLM2-135M)": dict(decoder=LanguageModelDecoder()),
+    "MISO (pretrained, n_candidates=4)": dict(decoder=LanguageModelDecoder(n_candidates=4)),
     "MISO (pretrained, n_candidates=2)": dict(decoder=LanguageModelDecoder(n_candidates=2)),
+    "MISO (pretrained, n_candidates=1)": dict(decoder=LanguageModelDecoder(n_candidates=1)),
     "MISO (edit, edit_rate=0.8)": dict(decoder=EditDecoder(edit_rate=0.8)),
     "MISO (edit, edit_rate=0.9)": dict(decoder=EditDecoder(edit_rate=0.9)),
     "MISO (edit, temperature=3)": dict(decoder=EditDecoder(temperature=3.0)),
@@ -93,7 +95,9 @@ METHODS = {
 # GPU-first: the pretrained decoder runs only when asked for (small n on a CPU); the
 # heaviest edit rates and the flatter edit draws only when asked for (how far edits
 # alone can raise distinct-2)
-OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (pretrained, n_candidates=2)",
+OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (pretrained, n_candidates=4)",
+          "MISO (pretrained, n_candidates=2)",
+          "MISO (pretrained, n_candidates=1)",
           "MISO (edit, edit_rate=0.8)",
           "MISO (edit, edit_rate=0.9)", "MISO (edit, temperature=3)",
           "MISO (edit, temperature=10)", "MISO (edit, LM-vetted)",

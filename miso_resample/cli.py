@@ -133,7 +133,8 @@ def build_parser():
     bench.add_argument("--methods", nargs="+", metavar="METHOD",
                        help="none ros smote adasyn balanced threshold cag miso miso+threshold "
                             "and the MISO ablations miso-residual miso-nearest ...; text "
-                            "backbones also focal dice crt tau_norm eda miso-random-target; "
+                            "backbones also focal dice crt tau_norm eda miso-random-target "
+                            "miso-lm (the lm extra); "
                             "neural ones logit-adjust miso-fixed-epochs; finetune tmix")
     bench.add_argument("--backbones", nargs="+", default=["embedding"],
                        help="embedding embedding-mlp textcnn textrnn finetune "

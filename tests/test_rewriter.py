@@ -11,6 +11,7 @@ from miso_resample.decoders._rewriter import (
     DEFAULT_PROMPT,
     LanguageModelRewriter,
     completion_prompt,
+    trim_unfinished,
 )
 
 transformers = pytest.importorskip("transformers")
@@ -24,6 +25,28 @@ def test_completion_prompt_lists_examples_then_the_source():
                                  "a dull movie", ["the plot was flat", "bland film"])
     assert labelled == ("Reviews.\nReview: the plot was flat\nReview: bland film\n"
                         "Review: a dull movie\nReview:")
+
+
+@pytest.mark.parametrize("text, trimmed", [
+    ("It is a flat, dull film. The plot never makes a sky", "It is a flat, dull film."),
+    ("He said \"it is so dull.\" Then the skyscra", "He said \"it is so dull.\""),
+    ("Dull! Flat? No, it is awful. Then sky", "Dull! Flat? No, it is awful."),
+    ("A flat film. The plot never makes a sky", "A flat film. The plot never makes a"),
+    ("a three-story skyscra", "a three-story"),
+    ("skyscra", "skyscra"),
+])
+def test_capped_continuations_are_trimmed_to_a_sentence_or_a_whole_word(text, trimmed):
+    assert trim_unfinished(text) == trimmed
+
+
+def test_only_continuations_cut_by_the_cap_are_trimmed(llama_folder):
+    model, tokenizer = rewriter.load_language_model(str(llama_folder))
+    ids = tokenizer("The movie was dull . The plot was", add_special_tokens=False)["input_ids"]
+    assert len(ids) == 8
+    uncut = LanguageModelRewriter(model, tokenizer, max_new_tokens=9)._text(ids)
+    assert uncut == "The movie was dull . The plot was"
+    capped = LanguageModelRewriter(model, tokenizer, max_new_tokens=8)._text(ids)
+    assert capped == "The movie was dull ."
 
 
 def test_rewriter_samples_one_line_per_row_and_greedy_repeats(llama_folder):

@@ -19,7 +19,9 @@ only; TMix mixes hidden states, so it exists on the fine-tuned one only. The
 text backbones also have ``eda`` (:class:`~miso_resample.EDAOverSampler`, the
 control for the GloVe neighbours MISO's edits borrow) and ``miso-random-target``
 (MISO's edit decoder steered toward random anchor vectors: the control for
-MISO's steering). Every neural backbone has ``logit-adjust`` (Menon et al.
+MISO's steering), and ``miso-lm``, MISO with
+:class:`~miso_resample.decoders.LanguageModelDecoder` (the ``lm`` extra; slow
+on a CPU, so named only when asked for). Every neural backbone has ``logit-adjust`` (Menon et al.
 2021) and trains every method for the same number of optimizer steps
 (:func:`~miso_resample.benchmark.evaluate.step_budget`), except
 ``miso-fixed-epochs``, which keeps the old fixed-epoch rule.
@@ -27,7 +29,7 @@ MISO's steering). Every neural backbone has ``logit-adjust`` (Menon et al.
 
 from dataclasses import dataclass, field
 
-from ..decoders import ScratchDecoder
+from ..decoders import LanguageModelDecoder, ScratchDecoder
 from .variants import ABLATIONS, RandomTargetEditDecoder, legacy_params
 
 __all__ = ["Method", "BACKBONES", "METHODS", "MISO_ABLATIONS", "make_sampler",
@@ -68,6 +70,8 @@ _NEURAL = {"logit-adjust": Method(classifier={"loss": "logit_adjusted"}),
            "miso-fixed-epochs": Method("miso", classifier={"max_steps": None})}
 _TEXT_CONTROLS = {"eda": Method("eda"),
                   "miso-random-target": Method("miso", {"decoder": RandomTargetEditDecoder()})}
+# MISO's anchor vectors prompting and choosing a local language model's texts
+_LANGUAGE_MODEL = {"miso-lm": Method("miso", {"decoder": LanguageModelDecoder()})}
 _DENSE_PEERS = {"smote": Method("smote"), "adasyn": Method("adasyn")}
 _TEXT_CLASSIFIER_METHODS = {
     "focal": Method(classifier={"loss": "focal"}),
@@ -85,9 +89,11 @@ METHODS = {
     "embedding": {**_SHARED, **_DENSE_PEERS,
                   **{name: Method("miso", params) for name, params in MISO_ABLATIONS.items()}},
     "embedding-mlp": {**_SHARED, **_DENSE_PEERS, **_NEURAL},
-    "textcnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
-    "textrnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH},
-    "finetune": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS,
+    "textcnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH,
+                **_LANGUAGE_MODEL},
+    "textrnn": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_TEXT_CLASSIFIER_METHODS, **_SCRATCH,
+                **_LANGUAGE_MODEL},
+    "finetune": {**_SHARED, **_NEURAL, **_TEXT_CONTROLS, **_LANGUAGE_MODEL,
                  "focal": _TEXT_CLASSIFIER_METHODS["focal"],
                  "tmix": Method(classifier={"mixup": "tmix"})},
 }

@@ -12,6 +12,7 @@ scikit-learn data home, never in the repository.
 
 import functools
 import importlib.util
+import re
 from pathlib import Path
 
 import torch
@@ -20,7 +21,10 @@ from ..utils.optional import require
 from ._generation import newline_token_ids, sample_continuations
 
 __all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model",
-           "completion_prompt"]
+           "completion_prompt", "trim_unfinished"]
+
+# the end of a sentence: . ! or ? (and closing quotes or brackets), then a space or the end
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?=\s|$)")
 
 # a plain completion prompt: texts of the anchor's class near its anchor vectors, then
 # the source; the model continues with one more line, a new text of the same kind
@@ -136,8 +140,30 @@ class LanguageModelRewriter:
                 stop_ids=self.stop_ids, top_p=self.top_p, temperature=self.temperature,
                 seed=seed, max_rows=self.batch_rows, progress=bar.update,
                 pad_id=pad if pad is not None else self.stop_ids[0])
-        return [[" ".join(self.tokenizer.decode(t, skip_special_tokens=True).split())
-                 for t in samples] for samples in tokens]
+        return [[self._text(t) for t in samples] for samples in tokens]
+
+    def _text(self, tokens):
+        """A continuation's text on one line; cut at ``max_new_tokens``, it is trimmed
+        (:func:`trim_unfinished`)."""
+        text = " ".join(self.tokenizer.decode(tokens, skip_special_tokens=True).split())
+        return trim_unfinished(text) if len(tokens) >= self.max_new_tokens else text
+
+
+def trim_unfinished(text, min_words=4):
+    """A continuation cut by the token cap, back to its last complete sentence when
+    that keeps at least ``min_words`` words, else without its last (maybe cut) word.
+
+    >>> trim_unfinished("A flat film. The plot never makes a sky")
+    'A flat film. The plot never makes a'
+    >>> trim_unfinished("It is a flat, dull film. The plot never makes a sky")
+    'It is a flat, dull film.'
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)
+            if len(text[:m.end()].split()) >= min_words]
+    if ends:
+        return text[:ends[-1]]
+    words = text.split()
+    return " ".join(words[:-1]) if len(words) > 1 else text
 
 
 def completion_prompt(template, source, examples):
