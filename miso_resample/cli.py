@@ -1,4 +1,5 @@
-"""The ``miso-resample`` command: ``benchmark`` (the main job) and ``resample``."""
+"""The ``miso-resample`` command: ``benchmark`` (the main job), ``merge`` (a side
+folder's folds into a benchmark folder) and ``resample``."""
 
 import argparse
 import sys
@@ -51,6 +52,18 @@ def _benchmark(args):
     if args.out:
         print(f"\nResults written to {Path(args.out) / 'results.md'} (and results.csv, "
               "folds.csv)")
+
+
+def _merge(args):
+    from .benchmark.merge import merge_folds
+
+    try:
+        counts = merge_folds(args.into, args.source, tolerance=args.tolerance)
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{counts['added']} folds added to {Path(args.into) / 'folds.csv'} "
+          f"({counts['agreed']} already there, with the same scores; {counts['total']} in "
+          "all). Rerun the folder's benchmark command to rewrite results.md.")
 
 
 def _read_table(path):
@@ -117,6 +130,15 @@ def _resample(args):
           f"{len(out)} rows written to {output}")
 
 
+def _add_merge_parser(sub):
+    merge = sub.add_parser("merge", help="merge a side folder's benchmark folds into another")
+    merge.add_argument("source", help="the side benchmark folder (read only)")
+    merge.add_argument("--into", required=True, help="the main benchmark folder")
+    merge.add_argument("--tolerance", type=float, default=1e-6,
+                       help="largest score difference allowed for a fold in both folders")
+    merge.set_defaults(run=_merge)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="miso-resample",
@@ -163,6 +185,7 @@ def build_parser():
     bench.add_argument("--no-figure", action="store_true",
                        help="skip the Figure-1 style PNG of the first setting")
     bench.set_defaults(run=_benchmark)
+    _add_merge_parser(sub)
 
     res = sub.add_parser("resample", help="resample a CSV or Parquet file with MISO")
     res.add_argument("--input", required=True)

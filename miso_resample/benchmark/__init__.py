@@ -4,6 +4,7 @@
 * :mod:`.methods`: the methods of each backbone and the estimators behind them;
 * :mod:`.evaluate`: one fold of one cell, with anchor-quality metrics;
 * :mod:`.runner`: every cell, resumable, written to ``results.md`` / ``.csv``;
+* :mod:`.merge`: a side folder's folds merged into a benchmark folder;
 * :mod:`.tables`, :mod:`.stats`, :mod:`.figure`: tables, significance tests
   (Friedman, Nemenyi, Wilcoxon-Holm) and figures;
 * :mod:`.report`, :mod:`.measure`, :mod:`.synthetic`: what the scripts in

@@ -1,0 +1,121 @@
+"""Merge a side folder's folds into a benchmark folder.
+
+A long run can be split between processes that share no folder: a second one
+runs other ``--settings`` (or the same ones, seeded with a copy of the folds
+already done) into a side folder. :func:`merge_folds` then appends the side
+folder's successful folds that the main folder lacks, checks that folds present
+in both agree (same splits and seeds give the same scores), logs the side
+folder's commands and copies its embedding caches. Rerunning the main folder's
+command afterwards skips every merged fold and rewrites ``results.md``.
+"""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["merge_folds", "SCORES"]
+
+KEY = ["setting", "backbone", "method", "repeat", "fold"]
+SCORES = ("f1", "macro_f1", "average_precision", "brier")
+MERGED = " (folder merged into this one)"
+
+
+def _successful(path):
+    import pandas as pd
+
+    if not path.is_file():
+        raise ValueError(f"{path} does not exist: nothing to merge.")
+    folds = pd.read_csv(path)
+    missing = [c for c in KEY if c not in folds]
+    if missing:
+        raise ValueError(f"{path} lacks the key columns {missing}.")
+    if "error" in folds:
+        folds = folds[folds["error"].isna()]
+    folds = folds.astype({"repeat": int, "fold": int})
+    return folds.drop_duplicates(KEY, keep="last")
+
+
+def _disagreements(into, source, tolerance):
+    """Keys of the folds present in both whose scores differ by more than ``tolerance``,
+    and how many folds are in both."""
+    if not len(into):
+        return into[KEY], 0
+    both = into.merge(source, on=KEY, suffixes=("_into", "_source"))
+    bad = np.zeros(len(both), dtype=bool)
+    for score in SCORES:
+        if f"{score}_into" in both and f"{score}_source" in both:
+            a, b = both[f"{score}_into"].to_numpy(float), both[f"{score}_source"].to_numpy(float)
+            bad |= ~np.isclose(a, b, rtol=0.0, atol=tolerance, equal_nan=True)
+    return both.loc[bad, KEY], len(both)
+
+
+def _log_commands(into, source):
+    logged = (into / "commands.txt").read_text().splitlines() \
+        if (into / "commands.txt").is_file() else []
+    theirs = (source / "commands.txt").read_text().splitlines() \
+        if (source / "commands.txt").is_file() else []
+    new = [c if c.endswith(MERGED) else c + MERGED for c in theirs if c]
+    added = [c for c in new if c not in logged and c.removesuffix(MERGED) not in logged]
+    if added:
+        (into / "commands.txt").write_text("".join(f"{c}\n" for c in [*logged, *added]))
+
+
+def _copy_caches(into, source):
+    if not (source / "cache").is_dir():
+        return
+    (into / "cache").mkdir(parents=True, exist_ok=True)
+    for path in (source / "cache").iterdir():
+        if path.is_file() and not (into / "cache" / path.name).exists():
+            shutil.copy2(path, into / "cache" / path.name)
+
+
+def merge_folds(into, source, *, tolerance=1e-6):
+    """Append ``source``'s folds missing from ``into`` to ``into/folds.csv``.
+
+    Run it while no benchmark process writes to either folder.
+
+    Parameters
+    ----------
+    into : str or Path
+        The main benchmark folder (its ``folds.csv`` is rewritten; created if absent).
+    source : str or Path
+        The side folder, read only.
+    tolerance : float, default=1e-6
+        Largest absolute difference allowed between the scores (:data:`SCORES`) of a
+        fold present in both folders.
+
+    Returns
+    -------
+    counts : dict
+        ``added`` (folds appended), ``agreed`` (folds in both, scores equal) and
+        ``total`` (successful folds in ``into`` afterwards).
+
+    Raises
+    ------
+    ValueError
+        If ``source`` has no ``folds.csv``, a file lacks the key columns, or a fold in
+        both folders has different scores (none is written then).
+    """
+    import pandas as pd
+
+    into, source = Path(into), Path(source)
+    if into.resolve() == source.resolve():
+        raise ValueError("into and source are the same folder.")
+    theirs = _successful(source / "folds.csv")
+    path = into / "folds.csv"
+    old = pd.read_csv(path) if path.is_file() else pd.DataFrame()
+    ours = _successful(path) if path.is_file() else theirs.iloc[:0]
+    bad, n_both = _disagreements(ours, theirs, tolerance)
+    if len(bad):
+        rows = "; ".join("/".join(map(str, r)) for r in bad.itertuples(index=False))
+        raise ValueError(f"{len(bad)} folds in both folders have different scores: {rows}.")
+    seen = set(ours[KEY].itertuples(index=False, name=None))
+    fresh = theirs.loc[np.array([key not in seen for key in
+                                 theirs[KEY].itertuples(index=False, name=None)], dtype=bool)]
+    into.mkdir(parents=True, exist_ok=True)
+    merged = pd.concat([old, fresh], ignore_index=True) if len(old) else fresh
+    merged.to_csv(path, index=False)
+    _log_commands(into, source)
+    _copy_caches(into, source)
+    return {"added": len(fresh), "agreed": n_both, "total": len(ours) + len(fresh)}
