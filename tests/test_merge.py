@@ -86,3 +86,18 @@ def test_merge_command(folders, tmp_path, capsys):
     assert main(["merge", str(tmp_path / "nowhere"), "--into", str(into)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("miso-resample: error:") and "does not exist" in err
+
+
+def test_merge_refuses_folders_not_run_alike(tmp_path):
+    into = _folder(tmp_path / "main", [_fold("a", "none", 0, 10.0, docs=2100, minority=100)])
+    other = _folder(tmp_path / "other", [_fold("a", "miso", 0, 9.0, docs=1050, minority=50)])
+    with pytest.raises(ValueError, match=r"Setting 'a' has docs \[2100\] in one folder and "
+                                         r"\[1050\]"):
+        merge_folds(into, other)
+    no_brier = _folder(tmp_path / "old", [{k: v for k, v in _fold("a", "none", 0, 10.0).items()
+                                           if k != "brier"}])
+    with pytest.raises(ValueError, match=r"\['brier'\] are in only one"):
+        merge_folds(into, no_brier)
+    with pytest.raises(ValueError, match="tolerance must be a number >= 0"):
+        merge_folds(into, other, tolerance=-1.0)
+    assert len(pd.read_csv(into / "folds.csv")) == 1 and not (into / "cache").exists()

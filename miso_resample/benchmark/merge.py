@@ -42,12 +42,31 @@ def _disagreements(into, source, tolerance):
     if not len(into):
         return into[KEY], 0
     both = into.merge(source, on=KEY, suffixes=("_into", "_source"))
+    one_sided = [s for s in SCORES if (s in into) != (s in source)]
+    if len(both) and one_sided:
+        raise ValueError(f"The scores {one_sided} are in only one of the folders: their "
+                         "shared folds cannot be compared.")
     bad = np.zeros(len(both), dtype=bool)
     for score in SCORES:
-        if f"{score}_into" in both and f"{score}_source" in both:
+        if score in into and score in source:
             a, b = both[f"{score}_into"].to_numpy(float), both[f"{score}_source"].to_numpy(float)
             bad |= ~np.isclose(a, b, rtol=0.0, atol=tolerance, equal_nan=True)
     return both.loc[bad, KEY], len(both)
+
+
+def _check_settings_alike(into, source):
+    """The folders' shared settings must have the same documents and minority counts
+    (another ``--max-majority`` or corpus version would not)."""
+    for column in ("docs", "minority"):
+        if column not in into or column not in source:
+            continue
+        ours = into.groupby("setting")[column].agg(set)
+        theirs = source.groupby("setting")[column].agg(set)
+        for setting in ours.index.intersection(theirs.index):
+            if ours[setting] != theirs[setting]:
+                raise ValueError(f"Setting {setting!r} has {column} {sorted(ours[setting])} "
+                                 f"in one folder and {sorted(theirs[setting])} in the other: "
+                                 "the folders were not run alike.")
 
 
 def _log_commands(into, source):
@@ -94,18 +113,23 @@ def merge_folds(into, source, *, tolerance=1e-6):
     Raises
     ------
     ValueError
-        If ``source`` has no ``folds.csv``, a file lacks the key columns, or a fold in
-        both folders has different scores (none is written then).
+        If ``tolerance`` is negative, ``source`` has no ``folds.csv``, a file lacks the
+        key columns, a setting in both folders has other document or minority counts,
+        or a fold in both has different scores or scores only one folder records
+        (nothing is written then).
     """
     import pandas as pd
 
     into, source = Path(into), Path(source)
+    if not tolerance >= 0:
+        raise ValueError(f"tolerance must be a number >= 0, got {tolerance!r}.")
     if into.resolve() == source.resolve():
         raise ValueError("into and source are the same folder.")
     theirs = _successful(source / "folds.csv")
     path = into / "folds.csv"
     old = pd.read_csv(path) if path.is_file() else pd.DataFrame()
     ours = _successful(path) if path.is_file() else theirs.iloc[:0]
+    _check_settings_alike(ours, theirs)
     bad, n_both = _disagreements(ours, theirs, tolerance)
     if len(bad):
         rows = "; ".join("/".join(map(str, r)) for r in bad.itertuples(index=False))
@@ -114,8 +138,9 @@ def merge_folds(into, source, *, tolerance=1e-6):
     fresh = theirs.loc[np.array([key not in seen for key in
                                  theirs[KEY].itertuples(index=False, name=None)], dtype=bool)]
     into.mkdir(parents=True, exist_ok=True)
-    merged = pd.concat([old, fresh], ignore_index=True) if len(old) else fresh
-    merged.to_csv(path, index=False)
-    _log_commands(into, source)
     _copy_caches(into, source)
+    merged = pd.concat([old, fresh], ignore_index=True) if len(old) else fresh
+    merged.to_csv(into / "folds.csv.tmp", index=False)
+    (into / "folds.csv.tmp").replace(path)                 # folds last, in one step
+    _log_commands(into, source)
     return {"added": len(fresh), "agreed": n_both, "total": len(ours) + len(fresh)}
