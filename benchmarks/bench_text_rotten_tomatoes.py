@@ -288,8 +288,11 @@ def main(argv=None):
               f"({len(texts)} texts, {int(y.sum())} rotten)",
         command=command, threads=args.threads,
         description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2]
-        + "\n\nRates are shares in [0, 1]; `real_p_class` is the rate of the real rotten "
-        "reviews under cross-validation; `p_class_ratio` = p_class / real_p_class; "
+        + "\n\nRates are shares in [0, 1]; `p_class` and `real_p_class` are the rates of "
+        "the anchors and of the real rotten reviews under a judge cross-fitted on the "
+        "sample (each anchor judged by the fold model that did not see its source; results "
+        "written before 2026-12-08 judged the anchors in-sample); "
+        "`p_class_ratio` = p_class / real_p_class; "
         "`p_class_outside` and `real_p_class_outside` are the rates of anchors and of held-out "
         "real rotten reviews under a balanced judge fitted on reviews outside the sample "
         "(`--judge-per-class`); "
