@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import StratifiedKFold, check_cv, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import column_or_1d
@@ -181,11 +181,14 @@ def _predictions(classifier, texts, y, anchors, sources, cv, random_state):
     if len(np.unique(y)) < 2:
         return None, None
     real, anchors = np.asarray(texts, dtype=object), np.asarray(anchors, dtype=object)
-    if isinstance(cv, (int, np.integer)):
-        n_splits = min(int(cv), int(np.unique(y, return_counts=True)[1].min()))
+    if cv is None or isinstance(cv, (int, np.integer)):
+        smallest = int(np.unique(y, return_counts=True)[1].min())
+        n_splits = min(5 if cv is None else int(cv), smallest)
         if n_splits < 2:
             return None, None
         cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    else:
+        cv = check_cv(cv, y, classifier=True)            # a splitter or a list of folds
     real_predicted = np.empty(len(real), dtype=np.asarray(y).dtype)
     predicted = np.empty(len(anchors), dtype=np.asarray(y).dtype)
     covered = np.zeros(len(real), dtype=int)
@@ -201,9 +204,10 @@ def _predictions(classifier, texts, y, anchors, sources, cv, random_state):
     return predicted, real_predicted
 
 
-def _judged(judge, judge_real, classifier, anchors, random_state):
+def _judged(judge, judge_real, classifier, anchors, texts, random_state):
     """A judge from outside the sample: its classes for the anchors, for real texts
-    outside the sample, and those texts' labels (None, None where not given)."""
+    outside the sample, those texts' labels (None, empty where not given) and its
+    classes for the sample's texts (the anchors' sources among them)."""
     if isinstance(judge, tuple):
         if len(judge) != 2:
             raise ValueError("judge must be a fitted classifier or a pair (texts, labels).")
@@ -214,10 +218,11 @@ def _judged(judge, judge_real, classifier, anchors, random_state):
         judge = clone(classifier).fit(real[fit_rows], labels[fit_rows])
         judge_real = (real[held_rows], labels[held_rows])
     predicted = judge.predict(np.asarray(anchors, dtype=object))
+    on_sample = judge.predict(np.asarray(texts, dtype=object))
     if judge_real is None:
-        return predicted, None, np.empty(0)
+        return predicted, None, np.empty(0), on_sample
     real = np.asarray(_as_texts(judge_real[0], "judge_real texts"), dtype=object)
-    return predicted, judge.predict(real), np.asarray(judge_real[1])
+    return predicted, judge.predict(real), np.asarray(judge_real[1]), on_sample
 
 
 def _embedding_cosine(embedder, texts, anchors, sources):
@@ -303,8 +308,9 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         None: ``classifier`` cross-fitted on ``texts``: the model of each fold,
         fitted on the texts outside it, judges the fold's texts and the anchors
         whose source is in it, so that an anchor and its source meet the same
-        unseen-source judge (``p_class_ratio`` is then 1 for exact copies; NaN
-        where a class has fewer than two texts). A fitted
+        judge, which saw neither (exact copies then score ``p_class_sources``
+        exactly; every class's rates are NaN when some class has fewer than two
+        texts). A fitted
         classifier: used as given, never refitted; ``real_p_class`` is its rate
         on ``judge_real``. A pair of real texts and labels outside the sample:
         ``classifier`` (default balanced) is fitted on a stratified half of
@@ -326,7 +332,9 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         tokens found in the source, micro-averaged); ``mean_tokens``,
         ``real_mean_tokens``; ``p_class`` (share of anchors the judge calls
         their class), ``real_p_class`` (the same share for the class's real
-        texts), ``p_class_ratio`` (their ratio);
+        texts), ``p_class_ratio`` (their ratio), ``p_class_sources`` (the
+        share for each anchor's own source, counted once per anchor: what copies
+        would score);
         ``embedding_cosine`` (mean anchor-source cosine, NaN without
         ``embedder``). Tokens are those of :func:`tokenize`.
     """
@@ -347,10 +355,10 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
     if judge is None:
         predicted, real_predicted = _predictions(classifier, texts, y, anchors, sources, cv,
                                                  random_state)
-        real_y = y
+        real_y, on_sample = y, real_predicted
     else:
-        predicted, real_predicted, real_y = _judged(judge, judge_real, classifier, anchors,
-                                                    random_state)
+        predicted, real_predicted, real_y, on_sample = _judged(
+            judge, judge_real, classifier, anchors, texts, random_state)
     cosine = _embedding_cosine(embedder, texts, anchors, sources)
     report = {}
     for cls in np.unique(anchor_y):
@@ -361,6 +369,7 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         real = _share(real_predicted, np.flatnonzero(real_y == cls), cls)
         out.update(p_class=p, real_p_class=real,
                    p_class_ratio=p / real if real > 0 else float("nan"),
+                   p_class_sources=_share(on_sample, sources[rows], cls),
                    embedding_cosine=_nanmean(cosine[rows]))
         report[_key(cls)] = out
     return report

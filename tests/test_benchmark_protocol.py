@@ -163,7 +163,9 @@ def test_text_backbone_cells(monkeypatch, review_texts):
     assert all(r["anchor_exact_copy_rate"] == 100.0 for r in ros)
     # the cross-fitted judge's column (its known answers are in test_metrics.py); the
     # in-sample one of older folders is no longer written
-    assert all("anchor_p_class_ratio_cv" in r and "anchor_p_class_ratio" not in r for r in ros)
+    assert all("anchor_p_class_ratio" not in r for r in ros)
+    assert all(np.isfinite(r["anchor_p_class_ratio_cv"]) and r["anchor_p_class_ratio_cv"] > 0
+               for r in ros)
 
 
 def _folds(rows):

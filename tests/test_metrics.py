@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from sklearn.datasets import make_classification
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 from miso_resample.metrics import (
@@ -356,6 +357,16 @@ def test_text_judge_is_cross_fitted_so_copies_score_as_their_sources():
     assert out["real_p_class"] < 0.9                  # unseen words: a hard judge
     assert out["p_class"] == pytest.approx(out["real_p_class"])
     assert out["p_class_ratio"] == pytest.approx(1.0)
+    assert out["p_class_sources"] == out["p_class"]
+    # copies drawn unevenly: the rate follows their sources, counted once per copy
+    uneven = np.array([0] * 5 + list(range(1, 30)))
+    res = texts + [texts[i] for i in uneven]
+    y_uneven = np.concatenate([y, np.ones(len(uneven), dtype=int)])
+    out = text_anchor_report(texts, y, res, y_uneven, sources=uneven)[1]
+    assert out["p_class"] == out["p_class_sources"]
+    folds = list(StratifiedKFold(3).split(texts, y))         # a list of folds is a cv too
+    listed = text_anchor_report(texts, y, res, y_uneven, sources=uneven, cv=folds)[1]
+    assert listed["p_class"] == listed["p_class_sources"]
     with pytest.raises(ValueError, match="partition"):
         from sklearn.model_selection import ShuffleSplit
         text_anchor_report(texts, y, texts_res, y_res, sources=sources,
