@@ -85,7 +85,7 @@ def test_nucleus_draws_match_the_nucleus_whether_or_not_the_shortlist_holds_it(s
 def test_shared_prefix_steps_give_the_logits_of_the_repeated_cache(tiny):
     """Both caches, fed the same tokens from padded prompts of unequal length, give the
     same next-token logits at every step, rows dropped on the way included."""
-    from miso_resample.decoders._generation import _RepeatedCache, _SharedCache, _prefill
+    from miso_resample.decoders._generation import _prefill, _RepeatedCache, _SharedCache
 
     model, tokenizer = tiny
     prompts = _prompts(tokenizer)
