@@ -12,7 +12,9 @@ tokens each, stopped at a newline. Variants:
 * ``engine fp32`` / ``engine bf16``: :func:`miso_resample.decoders._generation.
   sample_continuations` (one prefill per prompt, cache copied to its samples,
   newline stops, finished rows dropped, length buckets, nucleus from a shortlist)
-  in float32 and bfloat16;
+  in float32 and bfloat16, with ``shared_prefix=False``;
+* ``engine fp32 shared-prefix``: the same, each prompt's cache kept once for all
+  its samples (``decoders/_shared_prefix.py``, the default for Llama models);
 * ``ctranslate2 int8``: CTranslate2's int8 ``Generator`` (``pip install
   ctranslate2==4.8.5``; the model converted once and cached under the data home,
   never committed), the same nucleus sampling; ``ctranslate2 int8 top-k 50`` also
@@ -72,7 +74,7 @@ def run_generate(model, tokenizer, texts, args):
     return n_tokens
 
 
-def run_engine(model, tokenizer, texts, args, dtype):
+def run_engine(model, tokenizer, texts, args, dtype, shared_prefix):
     import torch
 
     from miso_resample.decoders._generation import sample_continuations
@@ -85,7 +87,8 @@ def run_engine(model, tokenizer, texts, args, dtype):
                                   max_new_tokens=args.max_new_tokens,
                                   stop_ids=rewriter.stop_ids, seed=args.seed,
                                   max_rows=args.batch_rows,
-                                  pad_id=tokenizer.pad_token_id or rewriter.stop_ids[0])
+                                  pad_id=tokenizer.pad_token_id or rewriter.stop_ids[0],
+                                  shared_prefix=shared_prefix)
     rewriter.model.to(torch.float32)          # the shared model, back to float32
     return sum(len(s) for p in tokens for s in p)
 
@@ -129,7 +132,7 @@ def run_variant(variant, model, tokenizer, texts, args):
     if variant.startswith("ctranslate2"):
         return run_ctranslate2(tokenizer, texts, args, 50 if "top-k 50" in variant else 0)
     dtype = variant.split()[1].replace("fp32", "float32").replace("bf16", "bfloat16")
-    return run_engine(model, tokenizer, texts, args, dtype)
+    return run_engine(model, tokenizer, texts, args, dtype, "shared-prefix" in variant)
 
 
 def main(argv=None):
@@ -145,7 +148,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--variants", nargs="+",
-                        default=["generate", "engine fp32", "engine bf16",
+                        default=["generate", "engine fp32", "engine fp32 shared-prefix",
+                                 "engine bf16",
                                  "ctranslate2 int8", "ctranslate2 int8 top-k 50"])
     parser.add_argument("--language-model", default="auto",
                         help="'auto' (SmolLM2-135M-Instruct) or a transformers model folder")

@@ -179,6 +179,12 @@ def outside_judge(texts, n_per_class, seed):
     return picked, np.asarray(labels)
 
 
+# The sample's own judge is cross-fitted since 2026-12-08; results written before hold
+# the in-sample ``p_class`` / ``real_p_class`` / ``p_class_ratio`` columns.
+_CROSS_FITTED = {"p_class": "p_class_cv", "real_p_class": "real_p_class_cv",
+                 "p_class_ratio": "p_class_ratio_cv"}
+
+
 def measure(run, texts, y, embedder, emb_orig, judge=None):
     from miso_resample.metrics import text_anchor_report
 
@@ -200,7 +206,8 @@ def measure(run, texts, y, embedder, emb_orig, judge=None):
     keys += ("p_class_outside", "real_p_class_outside") if judge is not None else ()
     return {"method": run["method"], "fit_resample_s": round(run["seconds"], 1),
             "peak_rss_mib": round(run["peak_mib"]), "n_generated": len(gen),
-            "n_redecoded": run["redecoded"], **{k: round(report[k], 3) for k in keys},
+            "n_redecoded": run["redecoded"],
+            **{_CROSS_FITTED.get(k, k): round(report[k], 3) for k in keys},
             "ds_before_pct": round(before, 1), "ds_after_all_pct": round(after_all, 1),
             "ds_after_originals_pct": round(after_orig, 1)}
 
@@ -288,8 +295,11 @@ def main(argv=None):
               f"({len(texts)} texts, {int(y.sum())} rotten)",
         command=command, threads=args.threads,
         description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2]
-        + "\n\nRates are shares in [0, 1]; `real_p_class` is the rate of the real rotten "
-        "reviews under cross-validation; `p_class_ratio` = p_class / real_p_class; "
+        + "\n\nRates are shares in [0, 1]; `p_class_cv` and `real_p_class_cv` are the "
+        "rates of the anchors and of the real rotten reviews under a judge cross-fitted on "
+        "the sample (each anchor judged by the fold model that did not see its source; "
+        "results written before 2026-12-08 have `p_class` and `real_p_class` instead, with "
+        "the anchors judged in-sample); `p_class_ratio_cv` = p_class_cv / real_p_class_cv; "
         "`p_class_outside` and `real_p_class_outside` are the rates of anchors and of held-out "
         "real rotten reviews under a balanced judge fitted on reviews outside the sample "
         "(`--judge-per-class`); "

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.model_selection import StratifiedKFold, check_cv, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import column_or_1d
@@ -173,24 +173,41 @@ def _text_sources(tokens, y, a_tokens, anchor_y):
     return sources
 
 
-def _predictions(classifier, texts, y, anchors, cv, random_state):
-    """Classes predicted for the anchors (classifier fitted on the real texts) and
-    cross-validated ones for the real texts; None where undefined (one class)."""
+def _predictions(classifier, texts, y, anchors, sources, cv, random_state):
+    """Cross-fitted classes of the real texts and of the anchors: each fold's classifier,
+    fitted on the real texts outside the fold, predicts the fold's texts and the anchors
+    whose source is in it, so no anchor is judged by a model that saw its source (None
+    where undefined: one class, or a class too small for two folds)."""
     if len(np.unique(y)) < 2:
         return None, None
-    real = np.asarray(texts, dtype=object)
-    predicted = clone(classifier).fit(real, y).predict(np.asarray(anchors, dtype=object))
-    if isinstance(cv, (int, np.integer)):
-        n_splits = min(int(cv), int(np.unique(y, return_counts=True)[1].min()))
+    real, anchors = np.asarray(texts, dtype=object), np.asarray(anchors, dtype=object)
+    if cv is None or isinstance(cv, (int, np.integer)):
+        smallest = int(np.unique(y, return_counts=True)[1].min())
+        n_splits = min(5 if cv is None else int(cv), smallest)
         if n_splits < 2:
-            return predicted, None
+            return None, None
         cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-    return predicted, cross_val_predict(clone(classifier), real, y, cv=cv)
+    else:
+        cv = check_cv(cv, y, classifier=True)            # a splitter or a list of folds
+    real_predicted = np.empty(len(real), dtype=np.asarray(y).dtype)
+    predicted = np.empty(len(anchors), dtype=np.asarray(y).dtype)
+    covered = np.zeros(len(real), dtype=int)
+    for train, test in cv.split(real, y):
+        model = clone(classifier).fit(real[train], y[train])
+        real_predicted[test] = model.predict(real[test])
+        covered[test] += 1
+        rows = np.flatnonzero(np.isin(sources, test))
+        if rows.size:
+            predicted[rows] = model.predict(anchors[rows])
+    if not (covered == 1).all():
+        raise ValueError("cv must partition the texts: each text in exactly one test fold.")
+    return predicted, real_predicted
 
 
-def _judged(judge, judge_real, classifier, anchors, random_state):
+def _judged(judge, judge_real, classifier, anchors, texts, random_state):
     """A judge from outside the sample: its classes for the anchors, for real texts
-    outside the sample, and those texts' labels (None, None where not given)."""
+    outside the sample, those texts' labels (None, empty where not given) and its
+    classes for the sample's texts (the anchors' sources among them)."""
     if isinstance(judge, tuple):
         if len(judge) != 2:
             raise ValueError("judge must be a fitted classifier or a pair (texts, labels).")
@@ -201,10 +218,11 @@ def _judged(judge, judge_real, classifier, anchors, random_state):
         judge = clone(classifier).fit(real[fit_rows], labels[fit_rows])
         judge_real = (real[held_rows], labels[held_rows])
     predicted = judge.predict(np.asarray(anchors, dtype=object))
+    on_sample = judge.predict(np.asarray(texts, dtype=object))
     if judge_real is None:
-        return predicted, None, np.empty(0)
+        return predicted, None, np.empty(0), on_sample
     real = np.asarray(_as_texts(judge_real[0], "judge_real texts"), dtype=object)
-    return predicted, judge.predict(real), np.asarray(judge_real[1])
+    return predicted, judge.predict(real), np.asarray(judge_real[1]), on_sample
 
 
 def _embedding_cosine(embedder, texts, anchors, sources):
@@ -280,14 +298,19 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         Unfitted text classifier (cloned); default TF-IDF (uni- and bigrams,
         sublinear tf) + balanced ``LogisticRegression``.
     cv : int or CV splitter, default=5
-        Folds of the cross-validated ``real_p_class`` (an int is stratified,
-        shuffled with ``random_state`` and capped at the smallest class size).
+        Folds of the cross-fitted judge when ``judge`` is None (an int is
+        stratified, shuffled with ``random_state`` and capped at the smallest
+        class size; a splitter must partition the texts).
     random_state : int, default=0
         Seed of the folds (and of the judge's split).
     judge : fitted classifier, (texts, labels) or None, default=None
         Who decides ``p_class`` and ``real_p_class`` from outside the sample.
-        None: ``classifier`` fitted on ``texts`` (the sample itself; on an
-        imbalanced sample it calls few real minority texts minority). A fitted
+        None: ``classifier`` cross-fitted on ``texts``: the model of each fold,
+        fitted on the texts outside it, judges the fold's texts and the anchors
+        whose source is in it, so that an anchor and its source meet the same
+        judge, which saw neither (exact copies then score ``p_class_sources``
+        exactly; every class's rates are NaN when some class has fewer than two
+        texts). A fitted
         classifier: used as given, never refitted; ``real_p_class`` is its rate
         on ``judge_real``. A pair of real texts and labels outside the sample:
         ``classifier`` (default balanced) is fitted on a stratified half of
@@ -307,9 +330,11 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         ``source_copy_rate`` (to its own source), ``duplicate_rate`` (to
         another anchor of the same source); ``source_token_share`` (anchor
         tokens found in the source, micro-averaged); ``mean_tokens``,
-        ``real_mean_tokens``; ``p_class`` (anchors classified as their class by
-        the classifier fitted on the real texts), ``real_p_class`` (the same
-        rate for the class's real texts, cross-validated), ``p_class_ratio``;
+        ``real_mean_tokens``; ``p_class`` (share of anchors the judge calls
+        their class), ``real_p_class`` (the same share for the class's real
+        texts), ``p_class_ratio`` (their ratio), ``p_class_sources`` (the
+        share for each anchor's own source, counted once per anchor: what copies
+        would score);
         ``embedding_cosine`` (mean anchor-source cosine, NaN without
         ``embedder``). Tokens are those of :func:`tokenize`.
     """
@@ -328,12 +353,12 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
                else _check_sources(sources, y, anchor_y))
     classifier = _default_text_classifier() if classifier is None else classifier
     if judge is None:
-        predicted, real_predicted = _predictions(classifier, texts, y, anchors, cv,
+        predicted, real_predicted = _predictions(classifier, texts, y, anchors, sources, cv,
                                                  random_state)
-        real_y = y
+        real_y, on_sample = y, real_predicted
     else:
-        predicted, real_predicted, real_y = _judged(judge, judge_real, classifier, anchors,
-                                                    random_state)
+        predicted, real_predicted, real_y, on_sample = _judged(
+            judge, judge_real, classifier, anchors, texts, random_state)
     cosine = _embedding_cosine(embedder, texts, anchors, sources)
     report = {}
     for cls in np.unique(anchor_y):
@@ -344,6 +369,7 @@ def text_anchor_report(texts, y, texts_res, y_res, *, sources=None, embedder=Non
         real = _share(real_predicted, np.flatnonzero(real_y == cls), cls)
         out.update(p_class=p, real_p_class=real,
                    p_class_ratio=p / real if real > 0 else float("nan"),
+                   p_class_sources=_share(on_sample, sources[rows], cls),
                    embedding_cosine=_nanmean(cosine[rows]))
         report[_key(cls)] = out
     return report

@@ -26,11 +26,13 @@ def _prompts(tokenizer):
     return [tokenizer(t)["input_ids"] for t in texts]
 
 
-def test_cache_reusing_greedy_decoding_equals_generate_without_cache(tiny):
+@pytest.mark.parametrize("shared_prefix", [False, True])
+def test_cache_reusing_greedy_decoding_equals_generate_without_cache(tiny, shared_prefix):
     model, tokenizer = tiny
     prompts = _prompts(tokenizer)
     ours = sample_continuations(model, prompts, 3, max_new_tokens=12, top_p=0.0,
-                                stop_ids=[tokenizer.eos_token_id], max_rows=6)
+                                stop_ids=[tokenizer.eos_token_id], max_rows=6,
+                                shared_prefix=shared_prefix)
     for prompt, samples in zip(prompts, ours):
         plain = model.generate(torch.tensor([prompt]), do_sample=False, max_new_tokens=12,
                                use_cache=False, eos_token_id=tokenizer.eos_token_id,
@@ -78,3 +80,40 @@ def test_nucleus_draws_match_the_nucleus_whether_or_not_the_shortlist_holds_it(s
                                atol=0.015)
     assert share[1].tolist() == [0.0, 1.0, 0.0, 0.0, 0.0]
     assert _next_tokens(probs.log(), 0.0, 1.0, generator).tolist() == [0, 1]   # greedy
+
+
+def test_shared_prefix_steps_give_the_logits_of_the_repeated_cache(tiny):
+    """Both caches, fed the same tokens from padded prompts of unequal length, give the
+    same next-token logits at every step, rows dropped on the way included."""
+    from miso_resample.decoders._generation import _prefill, _RepeatedCache, _SharedCache
+
+    model, tokenizer = tiny
+    prompts = _prompts(tokenizer)
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        caches = []
+        for shared in (False, True):
+            logits, cache, mask, position = _prefill(model, prompts, 0)
+            caches.append(_SharedCache(model, cache, mask, 3, 8) if shared
+                          else _RepeatedCache(model, cache, mask, 3))
+        position = position.repeat_interleave(3, dim=0)
+        tokens = torch.randint(3, 40, (12,), generator=generator)
+        for step in range(6):
+            if step == 3:                                  # drop rows 1, 4 and 11
+                keep = torch.tensor([0, 2, 3, 5, 6, 7, 8, 9, 10])
+                for c in caches:
+                    c.select(keep)
+                tokens, position = tokens[keep], position[keep]
+            repeated, shared = (c.step(tokens, position) for c in caches)
+            torch.testing.assert_close(shared, repeated, rtol=1e-4, atol=1e-4)
+            tokens = torch.randint(3, 40, (len(tokens),), generator=generator)
+            position = position + 1
+
+
+def test_shared_prefix_needs_a_llama():
+    class NotLlama(torch.nn.Module):
+        config = type("Config", (), {"model_type": "gpt2"})()
+        device = torch.device("cpu")
+
+    with pytest.raises(ValueError, match="Llama-architecture"):
+        sample_continuations(NotLlama(), [[1, 2]], 2, shared_prefix=True)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from sklearn.datasets import make_classification
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 from miso_resample.metrics import (
@@ -338,6 +339,38 @@ def test_text_p_class_on_a_synthetic_corpus():
     assert good["p_class"] == 1.0 and bad["p_class"] == 0.0
     assert good["real_p_class"] == 1.0
     assert good["p_class_ratio"] == 1.0 and bad["p_class_ratio"] == 0.0
+
+
+def test_text_judge_is_cross_fitted_so_copies_score_as_their_sources():
+    """A judge that saw the sources would call their copies minority far more often
+    than it calls unseen real minority texts; the cross-fitted one treats a copy
+    exactly as its source, so the ratio of exact copies is 1 (a known answer)."""
+    rng = np.random.RandomState(1)
+    shared = "film movie plot actor scene story".split()
+    texts = ([" ".join(rng.choice(shared, 6)) + f" r{i} q{i}" for i in range(30)]
+             + [" ".join(rng.choice(shared, 6)) + f" f{i} g{i}" for i in range(90)])
+    y = np.array([1] * 30 + [0] * 90)
+    sources = np.repeat(np.arange(30), 2)
+    texts_res = texts + [texts[i] for i in sources]
+    y_res = np.concatenate([y, np.ones(len(sources), dtype=int)])
+    out = text_anchor_report(texts, y, texts_res, y_res, sources=sources)[1]
+    assert out["real_p_class"] < 0.9                  # unseen words: a hard judge
+    assert out["p_class"] == pytest.approx(out["real_p_class"])
+    assert out["p_class_ratio"] == pytest.approx(1.0)
+    assert out["p_class_sources"] == out["p_class"]
+    # copies drawn unevenly: the rate follows their sources, counted once per copy
+    uneven = np.array([0] * 5 + list(range(1, 30)))
+    res = texts + [texts[i] for i in uneven]
+    y_uneven = np.concatenate([y, np.ones(len(uneven), dtype=int)])
+    out = text_anchor_report(texts, y, res, y_uneven, sources=uneven)[1]
+    assert out["p_class"] == out["p_class_sources"]
+    folds = list(StratifiedKFold(3).split(texts, y))         # a list of folds is a cv too
+    listed = text_anchor_report(texts, y, res, y_uneven, sources=uneven, cv=folds)[1]
+    assert listed["p_class"] == listed["p_class_sources"]
+    with pytest.raises(ValueError, match="partition"):
+        from sklearn.model_selection import ShuffleSplit
+        text_anchor_report(texts, y, texts_res, y_res, sources=sources,
+                           cv=ShuffleSplit(3, test_size=0.2, random_state=0))
 
 
 def test_text_multi_class_containers_and_errors():

@@ -33,6 +33,9 @@ DENSE_ANCHOR_METRICS = ("shrinkage", "own_source_nearest", "precision", "recall"
                         "precision_other", "p_class", "duplicate_rate")
 TEXT_ANCHOR_METRICS = ("distinct_2", "distinct_2_per_source", "duplicate_rate",
                        "exact_copy_rate", "source_token_share", "p_class_ratio")
+# The class judge of text anchors is cross-fitted (an anchor and its source meet a judge
+# that saw neither); folds written before that hold the in-sample ``anchor_p_class_ratio``.
+_COLUMNS = {"p_class_ratio": "p_class_ratio_cv"}
 
 
 def _difficult_share(X, y, k_neighbors, minority):
@@ -55,8 +58,8 @@ def _anchor_columns(backbone, X_train, y_train, X_res, y_res, sampler, minority)
                                             list(np.ravel(X_res)), y_res, sources=sources)
         names = TEXT_ANCHOR_METRICS
     values = report.get(minority, {})
-    return {f"anchor_{name}": 100 * values[name] if name != "p_class_ratio" else values[name]
-            for name in names if name in values}
+    return {f"anchor_{_COLUMNS.get(name, name)}": 100 * values[name]
+            if name != "p_class_ratio" else values[name] for name in names if name in values}
 
 
 def step_budget(classifier, n_train):

@@ -377,7 +377,7 @@ def write_results(out, command, n_folds, repeats, random_state, seconds, *, done
               "## Tables 4 and 5: difficult samples (DS% of the training fold's minority "
               "before → after resampling; minority F1 on difficult / non-difficult test "
               "samples) and seconds per cell", difficulty_table(summary),
-              "## Anchor quality (means over folds; % except p_class_ratio)",
+              "## Anchor quality (means over folds; % except the p_class_ratio columns)",
               anchor_table(summary) or "No sampler generated anchors."]
     for backbone in dict.fromkeys(summary["backbone"]):
         table = ablation_table(folds, backbone)

@@ -135,7 +135,7 @@ def anchor_table(summary):
         for c in columns:
             value = r[c]
             row[c.removeprefix("anchor_")] = "" if not np.isfinite(value) else (
-                f"{value:.2f}" if c == "anchor_p_class_ratio" else f"{value:.1f}")
+                f"{value:.2f}" if c.startswith("anchor_p_class_ratio") else f"{value:.1f}")
         rows.append(row)
     return markdown_table(rows)
 

@@ -22,6 +22,8 @@ cache, up to float rounding (tested on a tiny random Llama).
 import numpy as np
 import torch
 
+from ._shared_prefix import SharedPrefixState, decode_step, supports_shared_prefix
+
 __all__ = ["sample_continuations", "newline_token_ids"]
 
 
@@ -88,14 +90,47 @@ def _prefill(model, prompts, pad_id):
     return logits, cache, mask.to(device), positions[:, -1:].to(device) + 1
 
 
+class _RepeatedCache:
+    """The ``DynamicCache`` path: each row holds its own copy of its prompt's cache."""
+
+    def __init__(self, model, cache, mask, n_samples):
+        cache.batch_repeat_interleave(n_samples)          # each prompt's cache, n times
+        self.model, self.cache = model, cache
+        self.mask = mask.repeat_interleave(n_samples, dim=0)
+
+    def select(self, keep):
+        self.cache.batch_select_indices(keep)
+        self.mask = self.mask[keep]
+
+    def step(self, tokens, position):
+        self.mask = torch.cat([self.mask, self.mask.new_ones(len(self.mask), 1)], dim=1)
+        return self.model(input_ids=tokens[:, None], attention_mask=self.mask,
+                          position_ids=position, use_cache=True,
+                          **{_cache_argument(self.model): self.cache}).logits[:, -1]
+
+
+class _SharedCache:
+    """The shared-prefix path (:mod:`._shared_prefix`): one copy of each prompt's cache."""
+
+    def __init__(self, model, cache, mask, n_samples, max_new_tokens):
+        self.model = model
+        self.state = SharedPrefixState(cache, mask, n_samples, max_new_tokens)
+
+    def select(self, keep):
+        self.state.select(keep)
+
+    def step(self, tokens, position):
+        return decode_step(self.model, self.state, tokens, position)
+
+
 @torch.no_grad()
 def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, temperature,
-                   generator, pad_id):
+                   generator, pad_id, shared_prefix):
     """Continuations of one bucket of prompts, ``n_samples`` each, as token-id lists."""
     logits, cache, mask, position = _prefill(model, prompts, pad_id)
-    cache.batch_repeat_interleave(n_samples)          # each prompt's cache, n times
-    logits, mask, position = (t.repeat_interleave(n_samples, dim=0)
-                              for t in (logits, mask, position))
+    rows_cache = (_SharedCache(model, cache, mask, n_samples, max_new_tokens) if shared_prefix
+                  else _RepeatedCache(model, cache, mask, n_samples))
+    logits, position = (t.repeat_interleave(n_samples, dim=0) for t in (logits, position))
     rows = torch.arange(len(prompts) * n_samples)
     tokens = [[] for _ in range(len(rows))]
     for step in range(max_new_tokens):
@@ -108,18 +143,16 @@ def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, tempe
             break
         if done.any():                                # drop the finished rows
             keep = (~done).nonzero().squeeze(1)
-            cache.batch_select_indices(keep)
-            rows, nxt, mask, position = rows[keep.cpu()], nxt[keep], mask[keep], position[keep]
-        mask = torch.cat([mask, mask.new_ones(len(mask), 1)], dim=1)
-        logits = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=position,
-                       use_cache=True, **{_cache_argument(model): cache}).logits[:, -1]
+            rows_cache.select(keep)
+            rows, nxt, position = rows[keep.cpu()], nxt[keep], position[keep]
+        logits = rows_cache.step(nxt, position)
         position = position + 1
     return [tokens[i * n_samples:(i + 1) * n_samples] for i in range(len(prompts))]
 
 
 def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_ids=(),
                          top_p=0.9, temperature=1.0, seed=0, max_rows=256, pad_id=0,
-                         progress=None):
+                         progress=None, shared_prefix="auto"):
     """``n_samples`` continuations of each prompt.
 
     Parameters
@@ -144,12 +177,19 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
         Left padding of the prompts (masked).
     progress : callable or None, default=None
         Called with the number of prompts done after each bucket.
+    shared_prefix : "auto" or bool, default="auto"
+        Keep each prompt's key/value cache once for all its samples
+        (:mod:`._shared_prefix`); "auto": where the model supports it (Llama).
 
     Returns
     -------
     continuations : list of list of list of int
         ``continuations[i][j]``: the tokens of sample ``j`` of prompt ``i``.
     """
+    if shared_prefix == "auto":
+        shared_prefix = supports_shared_prefix(model)
+    elif shared_prefix and not supports_shared_prefix(model):
+        raise ValueError("shared_prefix=True needs a Llama-architecture model.")
     generator = torch.Generator(device=model.device).manual_seed(int(seed))
     stop = torch.tensor(sorted(set(stop_ids)) or [-1], device=model.device)
     order = np.argsort([len(p) for p in prompts], kind="stable")
@@ -158,7 +198,8 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
     for start in range(0, len(order), per_bucket):
         bucket = order[start:start + per_bucket].tolist()
         results = _sample_bucket(model, [prompts[i] for i in bucket], n_samples,
-                                 max_new_tokens, stop, top_p, temperature, generator, pad_id)
+                                 max_new_tokens, stop, top_p, temperature, generator, pad_id,
+                                 shared_prefix)
         for i, result in zip(bucket, results):
             out[i] = result
         if progress is not None:
