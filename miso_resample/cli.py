@@ -58,7 +58,8 @@ def _merge(args):
     from .benchmark.merge import merge_folds
 
     try:
-        counts = merge_folds(args.into, args.source, tolerance=args.tolerance)
+        counts = merge_folds(args.into, args.source, settings=args.settings,
+                             tolerance=args.tolerance)
     except (ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
     print(f"{counts['added']} folds added to {Path(args.into) / 'folds.csv'} "
@@ -134,6 +135,8 @@ def _add_merge_parser(sub):
     merge = sub.add_parser("merge", help="merge a side folder's benchmark folds into another")
     merge.add_argument("source", help="the side benchmark folder (read only)")
     merge.add_argument("--into", required=True, help="the main benchmark folder")
+    merge.add_argument("--settings", nargs="+", metavar="SETTING",
+                       help="merge only these settings' folds (default: all)")
     merge.add_argument("--tolerance", type=float, default=1e-6,
                        help="largest score difference allowed for a fold in both folders")
     merge.set_defaults(run=_merge)

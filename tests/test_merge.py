@@ -101,3 +101,11 @@ def test_merge_refuses_folders_not_run_alike(tmp_path):
     with pytest.raises(ValueError, match="tolerance must be a number >= 0"):
         merge_folds(into, other, tolerance=-1.0)
     assert len(pd.read_csv(into / "folds.csv")) == 1 and not (into / "cache").exists()
+
+
+def test_merge_takes_only_the_settings_asked_for(folders):
+    into, side = folders
+    assert merge_folds(into, side, settings=["b"]) == {"added": 2, "agreed": 0, "total": 4}
+    with pytest.raises(ValueError, match=r"no folds of the settings \['c'\]"):
+        merge_folds(into, side, settings=["b", "c"])
+    assert main(["merge", str(side), "--into", str(into), "--settings", "a"]) == 0

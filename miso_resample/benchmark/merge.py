@@ -89,7 +89,7 @@ def _copy_caches(into, source):
             shutil.copy2(path, into / "cache" / path.name)
 
 
-def merge_folds(into, source, *, tolerance=1e-6):
+def merge_folds(into, source, *, settings=None, tolerance=1e-6):
     """Append ``source``'s folds missing from ``into`` to ``into/folds.csv``.
 
     Run it while no benchmark process writes to either folder.
@@ -100,6 +100,8 @@ def merge_folds(into, source, *, tolerance=1e-6):
         The main benchmark folder (its ``folds.csv`` is rewritten; created if absent).
     source : str or Path
         The side folder, read only.
+    settings : list of str or None, default=None
+        Merge only these settings' folds (None: all of them).
     tolerance : float, default=1e-6
         Largest absolute difference allowed between the scores (:data:`SCORES`) of a
         fold present in both folders.
@@ -126,6 +128,11 @@ def merge_folds(into, source, *, tolerance=1e-6):
     if into.resolve() == source.resolve():
         raise ValueError("into and source are the same folder.")
     theirs = _successful(source / "folds.csv")
+    if settings is not None:
+        unknown = sorted(set(settings) - set(theirs["setting"]))
+        if unknown:
+            raise ValueError(f"{source / 'folds.csv'} has no folds of the settings {unknown}.")
+        theirs = theirs[theirs["setting"].isin(settings)]
     path = into / "folds.csv"
     old = pd.read_csv(path) if path.is_file() else pd.DataFrame()
     ours = _successful(path) if path.is_file() else theirs.iloc[:0]
