@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .runner import _KEY as KEY
+
 __all__ = ["merge_folds", "SCORES"]
 
-KEY = ["setting", "backbone", "method", "repeat", "fold"]
 SCORES = ("f1", "macro_f1", "average_precision", "brier")
 MERGED = " (folder merged into this one)"
 
