@@ -15,6 +15,9 @@ tokens each, stopped at a newline. Variants:
   in float32 and bfloat16, with ``shared_prefix=False``;
 * ``engine fp32 shared-prefix``: the same, each prompt's cache kept once for all
   its samples (``decoders/_shared_prefix.py``, the default for Llama models);
+* ``engine fp32 shared-prefix vocabulary``: the same, sampling only the tokens of
+  5,000 reviews drawn from the corpus, as ``LanguageModelDecoder(
+  restrict_vocabulary=True)`` does with its training texts;
 * ``ctranslate2 int8``: CTranslate2's int8 ``Generator`` (``pip install
   ctranslate2==4.8.5``; the model converted once and cached under the data home,
   never committed), the same nucleus sampling; ``ctranslate2 int8 top-k 50`` also
@@ -58,6 +61,17 @@ def prompts(n_sources, n_examples, seed):
     return out
 
 
+def corpus_vocabulary(tokenizer, seed, n_texts=5000):
+    """Token ids of ``n_texts`` reviews drawn from the corpus (the benchmark sample's size)."""
+    from miso_resample.datasets import fetch_rotten_tomatoes
+    from miso_resample.decoders._rewriter import text_vocabulary
+
+    corpus = fetch_rotten_tomatoes(categories=["fresh", "rotten"])
+    rng = np.random.RandomState(seed)
+    chosen = rng.choice(len(corpus.data), n_texts, replace=False)
+    return text_vocabulary(tokenizer, [corpus.data[i] for i in chosen])
+
+
 def run_generate(model, tokenizer, texts, args):
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
@@ -74,7 +88,7 @@ def run_generate(model, tokenizer, texts, args):
     return n_tokens
 
 
-def run_engine(model, tokenizer, texts, args, dtype, shared_prefix):
+def run_engine(model, tokenizer, texts, args, dtype, shared_prefix, vocabulary=None):
     import torch
 
     from miso_resample.decoders._generation import sample_continuations
@@ -88,7 +102,7 @@ def run_engine(model, tokenizer, texts, args, dtype, shared_prefix):
                                   stop_ids=rewriter.stop_ids, seed=args.seed,
                                   max_rows=args.batch_rows,
                                   pad_id=tokenizer.pad_token_id or rewriter.stop_ids[0],
-                                  shared_prefix=shared_prefix)
+                                  shared_prefix=shared_prefix, vocabulary=vocabulary)
     rewriter.model.to(torch.float32)          # the shared model, back to float32
     return sum(len(s) for p in tokens for s in p)
 
@@ -132,7 +146,9 @@ def run_variant(variant, model, tokenizer, texts, args):
     if variant.startswith("ctranslate2"):
         return run_ctranslate2(tokenizer, texts, args, 50 if "top-k 50" in variant else 0)
     dtype = variant.split()[1].replace("fp32", "float32").replace("bf16", "bfloat16")
-    return run_engine(model, tokenizer, texts, args, dtype, "shared-prefix" in variant)
+    vocabulary = corpus_vocabulary(tokenizer, args.seed) if "vocabulary" in variant else None
+    return run_engine(model, tokenizer, texts, args, dtype, "shared-prefix" in variant,
+                      vocabulary)
 
 
 def main(argv=None):
@@ -149,6 +165,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--variants", nargs="+",
                         default=["generate", "engine fp32", "engine fp32 shared-prefix",
+                                 "engine fp32 shared-prefix vocabulary",
                                  "engine bf16",
                                  "ctranslate2 int8", "ctranslate2 int8 top-k 50"])
     parser.add_argument("--language-model", default="auto",

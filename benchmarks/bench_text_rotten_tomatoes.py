@@ -27,8 +27,9 @@ so do the edit decoder's substitutions vetted by SmolLM2-135M-Instruct
 and at margin 2 with ``edit_rate=0.8``, ``temperature=3``, or 5, 10 and 20 of the
 model's own likeliest words added to the substitutes; the ``lm`` extra).
 ``LanguageModelDecoder`` (SmolLM2-135M-Instruct continuations chosen by MISO's
-anchor vectors; 2 candidates per anchor by default, or 4, or 1) runs only when named in
-``--methods``: it is GPU-first, and slow on a CPU. Reference row: as many real
+anchor vectors; by default 1.25 candidates per anchor, pooled by source, and one
+redraw; or 4, 2 or 1) runs only when named in ``--methods``: it is GPU-first, and
+slow on a CPU. Reference row: as many real
 rotten reviews as there are anchors, drawn from the rest of the corpus
 (distinct-n falls with the number of texts, so this is the variety real text
 has at the anchors' count).
@@ -64,9 +65,23 @@ METHODS = {
     "MISO (scratch, greedy)": dict(decoder=ScratchDecoder()),
     "RandomOverSampler": None,
     "MISO (pretrained, SmolLM2-135M)": dict(decoder=LanguageModelDecoder()),
-    "MISO (pretrained, n_candidates=4)": dict(decoder=LanguageModelDecoder(n_candidates=4)),
-    "MISO (pretrained, n_candidates=2)": dict(decoder=LanguageModelDecoder(n_candidates=2)),
-    "MISO (pretrained, n_candidates=1)": dict(decoder=LanguageModelDecoder(n_candidates=1)),
+    "MISO (pretrained, n_candidates=4)": dict(
+        decoder=LanguageModelDecoder(n_candidates=4, n_redraws=0)),
+    "MISO (pretrained, n_candidates=2)": dict(
+        decoder=LanguageModelDecoder(n_candidates=2, n_redraws=0)),
+    "MISO (pretrained, n_candidates=1)": dict(
+        decoder=LanguageModelDecoder(n_candidates=1, n_redraws=0)),
+    "MISO (pretrained, n_candidates=1, n_redraws=2)": dict(
+        decoder=LanguageModelDecoder(n_candidates=1, n_redraws=2)),
+    "MISO (pretrained, n_candidates=1.25, n_redraws=1)": dict(
+        decoder=LanguageModelDecoder(n_candidates=1.25, n_redraws=1)),
+    "MISO (pretrained, n_candidates=1.25, n_redraws=1, restricted vocabulary)": dict(
+        decoder=LanguageModelDecoder(n_candidates=1.25, n_redraws=1,
+                                     restrict_vocabulary=True)),
+    "MISO (pretrained, restricted vocabulary)": dict(
+        decoder=LanguageModelDecoder(n_candidates=2, n_redraws=0, restrict_vocabulary=True)),
+    "MISO (pretrained, n_candidates=1, n_redraws=2, restricted vocabulary)": dict(
+        decoder=LanguageModelDecoder(n_candidates=1, n_redraws=2, restrict_vocabulary=True)),
     "MISO (edit, edit_rate=0.8)": dict(decoder=EditDecoder(edit_rate=0.8)),
     "MISO (edit, edit_rate=0.9)": dict(decoder=EditDecoder(edit_rate=0.9)),
     "MISO (edit, temperature=3)": dict(decoder=EditDecoder(temperature=3.0)),
@@ -98,6 +113,11 @@ METHODS = {
 OPT_IN = ("MISO (pretrained, SmolLM2-135M)", "MISO (pretrained, n_candidates=4)",
           "MISO (pretrained, n_candidates=2)",
           "MISO (pretrained, n_candidates=1)",
+          "MISO (pretrained, n_candidates=1, n_redraws=2)",
+          "MISO (pretrained, restricted vocabulary)",
+          "MISO (pretrained, n_candidates=1.25, n_redraws=1)",
+          "MISO (pretrained, n_candidates=1.25, n_redraws=1, restricted vocabulary)",
+          "MISO (pretrained, n_candidates=1, n_redraws=2, restricted vocabulary)",
           "MISO (edit, edit_rate=0.8)",
           "MISO (edit, edit_rate=0.9)", "MISO (edit, temperature=3)",
           "MISO (edit, temperature=10)", "MISO (edit, LM-vetted)",

@@ -67,14 +67,14 @@ def test_newline_token_ids_find_the_newline_and_eos():
     assert newline_token_ids(tokenizer) == [0, 2, 3]
 
 
-@pytest.mark.parametrize("shortlist", [2, 4, 10])
-def test_nucleus_draws_match_the_nucleus_whether_or_not_the_shortlist_holds_it(shortlist):
+@pytest.mark.parametrize("shortlists", [(2,), (4,), (10,), (2, 3), (2, 4), (1, 2, 3)])
+def test_nucleus_draws_match_the_nucleus_whether_or_not_the_shortlist_holds_it(shortlists):
     # row 0: nucleus (top_p 0.8) {0, 1, 2} of mass 0.85, held by a shortlist of 4 but
-    # not of 2; row 1: one token of mass 0.9 is the whole nucleus
+    # not of 2 or 3; row 1: one token of mass 0.9 is the whole nucleus
     probs = torch.tensor([[0.4, 0.3, 0.15, 0.1, 0.05], [0.02, 0.9, 0.04, 0.02, 0.02]])
     logits = probs.log().repeat_interleave(10000, dim=0)
     generator = torch.Generator().manual_seed(0)
-    drawn = _next_tokens(logits, 0.8, 1.0, generator, shortlist=shortlist).view(2, -1)
+    drawn = _next_tokens(logits, 0.8, 1.0, generator, shortlists=shortlists).view(2, -1)
     share = torch.stack([torch.bincount(r, minlength=5) for r in drawn]).double() / 10000
     np.testing.assert_allclose(share[0], [0.4 / 0.85, 0.3 / 0.85, 0.15 / 0.85, 0, 0],
                                atol=0.015)
@@ -117,3 +117,26 @@ def test_shared_prefix_needs_a_llama():
 
     with pytest.raises(ValueError, match="Llama-architecture"):
         sample_continuations(NotLlama(), [[1, 2]], 2, shared_prefix=True)
+
+
+@pytest.mark.parametrize("shared_prefix", [False, True])
+def test_a_vocabulary_limits_the_draws_and_greedy_takes_its_argmax(tiny, shared_prefix):
+    """With a vocabulary, greedy decoding continues with the most probable allowed
+    token at every step (known answer: full forward passes without a cache)."""
+    model, tokenizer = tiny
+    prompts = _prompts(tokenizer)[:2]
+    allowed = list(range(3, len(tokenizer), 2))                # every other token
+    ours = sample_continuations(model, prompts, 2, max_new_tokens=8, top_p=0.0,
+                                vocabulary=allowed, shared_prefix=shared_prefix)
+    with torch.no_grad():
+        for prompt, samples in zip(prompts, ours):
+            ids = list(prompt)
+            for _ in range(8):
+                logits = model(torch.tensor([ids])).logits[0, -1, allowed]
+                ids.append(allowed[int(logits.argmax())])
+            assert samples == [ids[len(prompt):]] * 2
+    sampled = sample_continuations(model, prompts, 8, max_new_tokens=10, seed=0,
+                                   vocabulary=allowed, shared_prefix=shared_prefix,
+                                   stop_ids=[tokenizer.eos_token_id])
+    drawn = {t for p in sampled for s in p for t in s}
+    assert drawn <= set(allowed) and len(drawn) > 10

@@ -1,5 +1,7 @@
 """Text mode's decoder="pretrained" on a tiny random Llama (no weights needed)."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -151,3 +153,53 @@ def test_perplexity_is_the_token_weighted_language_model_loss(llama_folder):
     one = perplexity(texts[:1], language_model=str(llama_folder))
     assert one != pytest.approx(batched)     # a different text, a different value
     assert np.isnan(perplexity([], language_model=str(llama_folder)))
+
+
+def test_text_vocabulary_holds_every_token_of_the_texts_and_no_other(llama_folder):
+    model, tokenizer = rewriter.load_language_model(str(llama_folder))
+    texts = ["a dull movie", "the  film\nwas great"]
+    vocabulary = rewriter.text_vocabulary(tokenizer, texts)
+    expected = {i for t in ["a dull movie", "the film was great"]
+                for i in tokenizer(t, add_special_tokens=False)["input_ids"]}
+    assert vocabulary == sorted(expected) and len(vocabulary) < len(tokenizer)
+
+
+@pytest.mark.slow
+def test_redraws_sample_again_only_for_the_anchors_left_without_a_candidate(
+        llama_folder, review_texts, tiny_text_params, monkeypatch):
+    """Each round asks for ceil(n_candidates x its pending anchors) continuations per
+    source, the fallback edits only the anchors left after the last round, and round 1
+    is that of the sampler without redraws (same random stream)."""
+    texts, y = review_texts
+    rounds, requested = [], []
+    draw_round, sample = LanguageModelDecoder._draw_round, LanguageModelRewriter.sample
+
+    def spy_round(self, state, prompts, pending, *args):
+        requested.clear()
+        left = draw_round(self, state, prompts, pending, *args)
+        expected = sum(math.ceil(1.5 * len(rows)) for rows in pending.values())
+        rounds.append((sum(map(len, pending.values())), sum(requested) - expected,
+                       sum(map(len, left.values()))))
+        return left
+
+    def spy_sample(self, prompts, n_samples, **kwargs):
+        requested.append(len(prompts) * n_samples)
+        return sample(self, prompts, n_samples, **kwargs)
+
+    monkeypatch.setattr(LanguageModelDecoder, "_draw_round", spy_round)
+    monkeypatch.setattr(LanguageModelRewriter, "sample", spy_sample)
+    fits = {}
+    for redraws in (0, 2):
+        rounds.clear()
+        decoder = LanguageModelDecoder(language_model=str(llama_folder), n_candidates=1.5,
+                                       n_redraws=redraws, restrict_vocabulary=True,
+                                       word_vectors=None)
+        sampler = MISOSampler(random_state=0, **dict(tiny_text_params, decoder=decoder))
+        anchors = sampler.fit_resample(texts, y)[0][len(texts):]
+        fits[redraws] = (anchors, sampler.n_redecoded_, list(rounds))
+    (_, left_once, once), (anchors, left, three) = fits[0], fits[2]
+    assert once == three[:1] and once[0][:2] == (80, 0) and left_once == once[0][2] > 0
+    for (pending, extra, rest), after in zip(three, three[1:] + [(left, 0, 0)]):
+        assert extra == 0 and after[0] == rest
+    assert len(three) <= 3 and left <= left_once
+    assert len(anchors) == 80 and len(set(anchors)) == 80 and not set(anchors) & set(texts)

@@ -71,7 +71,9 @@ _NEURAL = {"logit-adjust": Method(classifier={"loss": "logit_adjusted"}),
 _TEXT_CONTROLS = {"eda": Method("eda"),
                   "miso-random-target": Method("miso", {"decoder": RandomTargetEditDecoder()})}
 # MISO's anchor vectors prompting and choosing a local language model's texts
-_LANGUAGE_MODEL = {"miso-lm": Method("miso", {"decoder": LanguageModelDecoder()})}
+# miso-lm keeps the decoder its folds were run with: 2 candidates per anchor, no redraws
+_LANGUAGE_MODEL = {"miso-lm": Method("miso", {"decoder": LanguageModelDecoder(
+    n_candidates=2, n_redraws=0)})}
 _DENSE_PEERS = {"smote": Method("smote"), "adasyn": Method("adasyn")}
 _TEXT_CLASSIFIER_METHODS = {
     "focal": Method(classifier={"loss": "focal"}),

@@ -9,11 +9,15 @@ batch to the longest. :func:`sample_continuations` instead:
 * stops a row at any of ``stop_ids`` (a newline, the end-of-sequence token) and
   **drops finished rows** from the batch (``batch_select_indices``);
 * samples the nucleus from a **shortlist** of the most probable tokens when it
-  holds the nucleus (exact), instead of sorting the whole vocabulary;
+  holds the nucleus (exact; 1,024 tokens, then 8,192), instead of sorting the
+  whole vocabulary;
 * **buckets prompts by length** (sorted, then chunked) so that left padding
   stays short; padded positions are masked and positions counted from each
   prompt's first real token, so a padded prompt continues exactly as it would
   alone.
+* optionally samples from a **vocabulary** of allowed tokens only (for example
+  those of the training texts), scoring only their rows of the output layer, a
+  third of a decoding step's cost with SmolLM2's 49,152 tokens.
 
 Greedy decoding (``top_p=0``) gives the same tokens as ``generate`` without a
 cache, up to float rounding (tested on a tiny random Llama).
@@ -43,25 +47,32 @@ def _nucleus_draw(probs, order, top_p, generator):
     return order.gather(-1, drawn).squeeze(-1)
 
 
-def _next_tokens(logits, top_p, temperature, generator, shortlist=1024):
+def _next_tokens(logits, top_p, temperature, generator, shortlists=(1024, 8192)):
     """One token per row: the argmax when ``top_p`` is 0, else nucleus sampling.
 
-    The nucleus is drawn from the ``shortlist`` most probable tokens when they hold
-    at least ``top_p`` of the mass (then the nucleus lies inside them, so the draw
-    is exact); only the other rows sort the whole vocabulary. A full sort and a
-    multinomial over 49,152 tokens took 40% of SmolLM2's sampling time on 2 cores.
+    Each row's nucleus is drawn from the first of ``shortlists`` (its most probable
+    tokens) that holds at least ``top_p`` of the mass: then the nucleus lies inside
+    it, so the draw is exact. Only rows that no shortlist covers sort the whole
+    vocabulary. On 2 cores, 256 rows of SmolLM2's 49,152 tokens take 0.07 s for the
+    1,024 most probable, 0.14 s for 8,192 and 0.56 s for a full sort.
     """
     if top_p <= 0 or temperature <= 0:
         return logits.argmax(-1)
     probs = torch.softmax(logits.float() / temperature, dim=-1)
-    top, order = probs.topk(min(shortlist, probs.shape[-1]), dim=-1)
-    covered = top.sum(-1) >= top_p
     tokens = torch.empty(len(probs), dtype=torch.long, device=probs.device)
-    if covered.any():
-        tokens[covered] = _nucleus_draw(top[covered], order[covered], top_p, generator)
-    if not covered.all():
-        tokens[~covered] = _nucleus_draw(*probs[~covered].sort(dim=-1, descending=True),
-                                         top_p, generator)
+    todo = torch.arange(len(probs), device=probs.device)
+    for size in shortlists:
+        if size >= probs.shape[-1] or not len(todo):
+            break
+        top, order = probs[todo].topk(size, dim=-1)
+        covered = top.sum(-1) >= top_p
+        if covered.any():
+            tokens[todo[covered]] = _nucleus_draw(top[covered], order[covered], top_p,
+                                                  generator)
+        todo = todo[~covered]
+    if len(todo):
+        tokens[todo] = _nucleus_draw(*probs[todo].sort(dim=-1, descending=True), top_p,
+                                     generator)
     return tokens
 
 
@@ -93,9 +104,9 @@ def _prefill(model, prompts, pad_id):
 class _RepeatedCache:
     """The ``DynamicCache`` path: each row holds its own copy of its prompt's cache."""
 
-    def __init__(self, model, cache, mask, n_samples):
+    def __init__(self, model, cache, mask, n_samples, vocabulary=None):
         cache.batch_repeat_interleave(n_samples)          # each prompt's cache, n times
-        self.model, self.cache = model, cache
+        self.model, self.cache, self.vocabulary = model, cache, vocabulary
         self.mask = mask.repeat_interleave(n_samples, dim=0)
 
     def select(self, keep):
@@ -104,37 +115,45 @@ class _RepeatedCache:
 
     def step(self, tokens, position):
         self.mask = torch.cat([self.mask, self.mask.new_ones(len(self.mask), 1)], dim=1)
-        return self.model(input_ids=tokens[:, None], attention_mask=self.mask,
-                          position_ids=position, use_cache=True,
-                          **{_cache_argument(self.model): self.cache}).logits[:, -1]
+        logits = self.model(input_ids=tokens[:, None], attention_mask=self.mask,
+                            position_ids=position, use_cache=True,
+                            **{_cache_argument(self.model): self.cache}).logits[:, -1]
+        return logits if self.vocabulary is None else logits[:, self.vocabulary]
 
 
 class _SharedCache:
     """The shared-prefix path (:mod:`._shared_prefix`): one copy of each prompt's cache."""
 
-    def __init__(self, model, cache, mask, n_samples, max_new_tokens):
+    def __init__(self, model, cache, mask, n_samples, max_new_tokens, vocabulary=None):
         self.model = model
         self.state = SharedPrefixState(cache, mask, n_samples, max_new_tokens)
+        self.head = None if vocabulary is None else \
+            model.lm_head.weight[vocabulary].contiguous()    # the allowed tokens' rows
 
     def select(self, keep):
         self.state.select(keep)
 
     def step(self, tokens, position):
-        return decode_step(self.model, self.state, tokens, position)
+        return decode_step(self.model, self.state, tokens, position, head=self.head)
 
 
 @torch.no_grad()
 def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, temperature,
-                   generator, pad_id, shared_prefix):
-    """Continuations of one bucket of prompts, ``n_samples`` each, as token-id lists."""
+                   generator, pad_id, shared_prefix, vocabulary):
+    """Continuations of one bucket of prompts, ``n_samples`` each, as token-id lists;
+    with a ``vocabulary`` (allowed ids), logits and draws index into it."""
     logits, cache, mask, position = _prefill(model, prompts, pad_id)
-    rows_cache = (_SharedCache(model, cache, mask, n_samples, max_new_tokens) if shared_prefix
-                  else _RepeatedCache(model, cache, mask, n_samples))
+    if vocabulary is not None:
+        logits = logits[:, vocabulary]
+    rows_cache = (_SharedCache(model, cache, mask, n_samples, max_new_tokens, vocabulary)
+                  if shared_prefix else _RepeatedCache(model, cache, mask, n_samples, vocabulary))
     logits, position = (t.repeat_interleave(n_samples, dim=0) for t in (logits, position))
     rows = torch.arange(len(prompts) * n_samples)
     tokens = [[] for _ in range(len(rows))]
     for step in range(max_new_tokens):
         nxt = _next_tokens(logits, top_p, temperature, generator)
+        if vocabulary is not None:
+            nxt = vocabulary[nxt]
         done = torch.isin(nxt, stop)
         for row, token, finished in zip(rows.tolist(), nxt.tolist(), done.tolist()):
             if not finished:
@@ -152,7 +171,7 @@ def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, tempe
 
 def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_ids=(),
                          top_p=0.9, temperature=1.0, seed=0, max_rows=256, pad_id=0,
-                         progress=None, shared_prefix="auto"):
+                         progress=None, shared_prefix="auto", vocabulary=None):
     """``n_samples`` continuations of each prompt.
 
     Parameters
@@ -180,6 +199,9 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
     shared_prefix : "auto" or bool, default="auto"
         Keep each prompt's key/value cache once for all its samples
         (:mod:`._shared_prefix`); "auto": where the model supports it (Llama).
+    vocabulary : sequence of int or None, default=None
+        The only tokens that may be drawn (the stop tokens are added): the
+        model's distribution renormalised over them. None: the whole vocabulary.
 
     Returns
     -------
@@ -192,6 +214,9 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
         raise ValueError("shared_prefix=True needs a Llama-architecture model.")
     generator = torch.Generator(device=model.device).manual_seed(int(seed))
     stop = torch.tensor(sorted(set(stop_ids)) or [-1], device=model.device)
+    if vocabulary is not None:
+        vocabulary = torch.tensor(sorted({int(i) for i in vocabulary} | set(stop_ids)),
+                                  device=model.device)
     order = np.argsort([len(p) for p in prompts], kind="stable")
     per_bucket = max(1, max_rows // n_samples)
     out = [None] * len(prompts)
@@ -199,7 +224,7 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
         bucket = order[start:start + per_bucket].tolist()
         results = _sample_bucket(model, [prompts[i] for i in bucket], n_samples,
                                  max_new_tokens, stop, top_p, temperature, generator, pad_id,
-                                 shared_prefix)
+                                 shared_prefix, vocabulary)
         for i, result in zip(bucket, results):
             out[i] = result
         if progress is not None:

@@ -21,7 +21,7 @@ from ..utils.optional import require
 from ._generation import newline_token_ids, sample_continuations
 
 __all__ = ["DEFAULT_PROMPT", "LanguageModelRewriter", "load_language_model",
-           "completion_prompt", "trim_unfinished"]
+           "completion_prompt", "trim_unfinished", "text_vocabulary"]
 
 # the end of a sentence: . ! or ? (and closing quotes or brackets), then a space or the end
 _SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?=\s|$)")
@@ -117,15 +117,18 @@ class LanguageModelRewriter:
     batch_rows : int, default=256
         Rows decoded together.
     device : str, default="cpu"
+    vocabulary : sequence of int or None, default=None
+        The only token ids that may be sampled (:func:`text_vocabulary`); None: all.
     """
 
     def __init__(self, model, tokenizer, *, top_p=0.9, temperature=1.0, max_new_tokens=40,
-                 dtype="float32", batch_rows=256, device="cpu"):
+                 dtype="float32", batch_rows=256, device="cpu", vocabulary=None):
         self.model = model.to(device=device, dtype=getattr(torch, dtype))
         self.tokenizer = tokenizer
         self.top_p, self.temperature = top_p, temperature
         self.max_new_tokens, self.batch_rows, self.device = max_new_tokens, batch_rows, device
         self.stop_ids = newline_token_ids(tokenizer)
+        self.vocabulary = vocabulary
 
     def sample(self, prompts, n_samples, *, seed=0, verbose=0):
         """``n_samples`` one-line continuations of each prompt text (lists of str)."""
@@ -139,7 +142,8 @@ class LanguageModelRewriter:
                 self.model, ids, n_samples, max_new_tokens=self.max_new_tokens,
                 stop_ids=self.stop_ids, top_p=self.top_p, temperature=self.temperature,
                 seed=seed, max_rows=self.batch_rows, progress=bar.update,
-                pad_id=pad if pad is not None else self.stop_ids[0])
+                pad_id=pad if pad is not None else self.stop_ids[0],
+                vocabulary=self.vocabulary)
         return [[self._text(t) for t in samples] for samples in tokens]
 
     def _text(self, tokens):
@@ -147,6 +151,16 @@ class LanguageModelRewriter:
         (:func:`trim_unfinished`)."""
         text = " ".join(self.tokenizer.decode(tokens, skip_special_tokens=True).split())
         return trim_unfinished(text) if len(tokens) >= self.max_new_tokens else text
+
+
+def text_vocabulary(tokenizer, texts):
+    """Sorted ids of the tokens of ``texts``, each text encoded on its own as it
+    starts a line of a completion prompt (without special tokens)."""
+    ids = set()
+    for encoded in tokenizer([" ".join(t.split()) for t in texts],
+                             add_special_tokens=False)["input_ids"]:
+        ids.update(encoded)
+    return sorted(ids)
 
 
 def trim_unfinished(text, min_words=4):

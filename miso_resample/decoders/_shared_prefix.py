@@ -49,9 +49,14 @@ class SharedPrefixState:
         self.length = 0                                                 # own tokens so far
 
     def select(self, keep):
-        """Keep only the rows ``keep`` (their prompts' keys are not copied)."""
+        """Keep only the rows ``keep`` (their prompts' keys are not copied): their own
+        tokens so far move to the front of the same buffers."""
         self.row_prompt, self.row_slot = self.row_prompt[keep], self.row_slot[keep]
-        self.own = [(k[keep], v[keep]) for k, v in self.own]
+        filled, n = self.length, len(keep)
+        for k, v in self.own:
+            k[:n, :, :filled] = k[keep, :, :filled]
+            v[:n, :, :filled] = v[keep, :, :filled]
+        self.own = [(k[:n], v[:n]) for k, v in self.own]
 
 
 def _grouped(values, state, n_prompts):
@@ -89,8 +94,9 @@ def _attention(query, layer, state, scaling):
     return out.reshape(rows, heads * head_dim)
 
 
-def decode_step(model, state, tokens, positions):
-    """Logits of the next token of every row after ``tokens`` ([B]) at ``positions`` ([B, 1])."""
+def decode_step(model, state, tokens, positions, head=None):
+    """Logits of the next token of every row after ``tokens`` ([B]) at ``positions``
+    ([B, 1]); ``head``: rows of the output layer's weight to score (None: all)."""
     from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
 
     inner = model.model
@@ -112,4 +118,5 @@ def decode_step(model, state, tokens, positions):
         out = _attention(q, index, state, attn.scaling)
         hidden = hidden + attn.o_proj(out[:, None])
         hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
-    return model.lm_head(inner.norm(hidden))[:, -1]
+    hidden = inner.norm(hidden)[:, -1]
+    return model.lm_head(hidden) if head is None else hidden @ head.T
