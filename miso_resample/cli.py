@@ -30,6 +30,8 @@ def _benchmark(args):
 
         torch.set_num_threads(args.threads)
     quick = QUICK if args.quick else {}
+    if args.render_only:
+        return _render_only(args, quick)
     settings = expand_settings(args.settings or quick.get("settings",
                                                           ["rotten_tomatoes-rotten-5"]))
     methods = args.methods or quick.get("methods", DEFAULT_METHODS)
@@ -54,6 +56,23 @@ def _benchmark(args):
               "folds.csv)")
 
 
+def _render_only(args, quick):
+    """``benchmark --render-only``: results.md and results.csv from the folder's folds."""
+    import pandas as pd
+
+    from .benchmark.runner import write_results
+
+    out = Path(args.out)
+    if not (out / "folds.csv").is_file():
+        raise UsageError(f"--render-only needs the folds of an earlier run: no "
+                         f"{out / 'folds.csv'}.")
+    folds = pd.read_csv(out / "folds.csv")
+    seconds = float(folds["seconds"].sum()) if "seconds" in folds else 0.0
+    write_results(out, "", args.folds or quick.get("folds", 5),
+                  args.repeats or quick.get("repeats", 1), args.seed, seconds, figure=False)
+    print(f"{out / 'results.md'} rewritten from {len(folds)} folds (no fold was run).")
+
+
 def _merge(args):
     from .benchmark.merge import merge_folds
 
@@ -64,7 +83,8 @@ def _merge(args):
         raise UsageError(str(exc)) from exc
     print(f"{counts['added']} folds added to {Path(args.into) / 'folds.csv'} "
           f"({counts['agreed']} already there, with the same scores; {counts['total']} in "
-          "all). Rerun the folder's benchmark command to rewrite results.md.")
+          "all). Run the folder's benchmark command with --render-only to rewrite "
+          "results.md.")
 
 
 def _read_table(path):
@@ -187,6 +207,9 @@ def build_parser():
     bench.add_argument("--quiet", action="store_true", help="no progress bars")
     bench.add_argument("--no-figure", action="store_true",
                        help="skip the Figure-1 style PNG of the first setting")
+    bench.add_argument("--render-only", action="store_true",
+                       help="run nothing: rewrite results.md and results.csv from the "
+                            "folds in --out (after merge, or while a run goes on)")
     bench.set_defaults(run=_benchmark)
     _add_merge_parser(sub)
 

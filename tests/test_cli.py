@@ -90,3 +90,15 @@ def test_benchmark_quick_runs_the_protocol_and_the_statistics(tmp_path, capsys):
     report = (tmp_path / "results.md").read_text()
     assert "Command: `miso-resample" in report and "Friedman test (k = 6" in report
     assert "**Conclusion:** miso" in report and "Wilcoxon" in report
+    # --render-only rewrites the same tables from folds.csv, running and logging nothing
+    commands = (tmp_path / "commands.txt").read_text()
+    (tmp_path / "results.md").unlink()
+    assert main(["benchmark", "--quick", "--quiet", "--render-only", "--out",
+                 str(tmp_path)]) == 0
+    again = (tmp_path / "results.md").read_text()
+    assert "**Partial results** (72 folds" in again
+    assert again.split("\n## ", 1)[1] == report.split("\n## ", 1)[1]
+    assert (tmp_path / "commands.txt").read_text() == commands
+    assert len(pd.read_csv(tmp_path / "folds.csv")) == 72
+    assert main(["benchmark", "--render-only", "--out", str(tmp_path / "none")]) == 2
+    assert "no " + str(tmp_path / "none" / "folds.csv") in capsys.readouterr().err
