@@ -162,12 +162,7 @@ def _add_merge_parser(sub):
     merge.set_defaults(run=_merge)
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="miso-resample",
-        description="MISO over-sampling (Tian et al., EMNLP 2021) for imbalanced text.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _add_benchmark_parser(sub):
     bench = sub.add_parser("benchmark", help="the paper's protocol, side by side (main job)")
     bench.add_argument("--settings", nargs="+", metavar="SETTING",
                        help="e.g. rotten_tomatoes-rotten-5 bbc_news-tech-1 "
@@ -211,6 +206,14 @@ def build_parser():
                        help="run nothing: rewrite results.md and results.csv from the "
                             "folds in --out (after merge, or while a run goes on)")
     bench.set_defaults(run=_benchmark)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="miso-resample",
+        description="MISO over-sampling (Tian et al., EMNLP 2021) for imbalanced text.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_benchmark_parser(sub)
     _add_merge_parser(sub)
 
     res = sub.add_parser("resample", help="resample a CSV or Parquet file with MISO")
