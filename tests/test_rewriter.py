@@ -202,4 +202,5 @@ def test_redraws_sample_again_only_for_the_anchors_left_without_a_candidate(
     for (pending, extra, rest), after in zip(three, three[1:] + [(left, 0, 0)]):
         assert extra == 0 and after[0] == rest
     assert len(three) <= 3 and left <= left_once
+    assert three[1][2] < three[1][0]                  # the first redraw filled some rows
     assert len(anchors) == 80 and len(set(anchors)) == 80 and not set(anchors) & set(texts)

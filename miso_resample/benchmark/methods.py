@@ -71,7 +71,9 @@ _NEURAL = {"logit-adjust": Method(classifier={"loss": "logit_adjusted"}),
 _TEXT_CONTROLS = {"eda": Method("eda"),
                   "miso-random-target": Method("miso", {"decoder": RandomTargetEditDecoder()})}
 # MISO's anchor vectors prompting and choosing a local language model's texts
-# miso-lm keeps the decoder its folds were run with: 2 candidates per anchor, no redraws
+# miso-lm keeps the settings its folds were run with (2 candidates per anchor, no
+# redraws); since 2026-12-08 the candidates are drawn per group of sources with as many
+# anchors, so the miso-lm folds recorded before are not reproduced draw for draw
 _LANGUAGE_MODEL = {"miso-lm": Method("miso", {"decoder": LanguageModelDecoder(
     n_candidates=2, n_redraws=0)})}
 _DENSE_PEERS = {"smote": Method("smote"), "adasyn": Method("adasyn")}

@@ -50,7 +50,7 @@ class LanguageModelDecoder(TextDecoder):
     lists the ``n_examples`` training texts of its class nearest the mean of its
     anchor vectors, then the source; the language model samples
     ``n_candidates`` one-line continuations per anchor, from that prompt
-    encoded once (:mod:`miso_resample.decoders._generation`). Candidates that
+    encoded once per round (:mod:`miso_resample.decoders._generation`). Candidates that
     are off-class for a balanced class judge, too short, or near-copies of a
     training text or an earlier anchor are rejected; each anchor takes the one
     nearest its anchor vector in a sentence space that keeps negations, with a
@@ -272,7 +272,7 @@ class LanguageModelDecoder(TextDecoder):
         for count in sorted(by_count):
             sources = by_count[count]
             samples = state.rewriter.sample([prompts[s] for s in sources],
-                                            math.ceil(count * self.n_candidates),
+                                            math.ceil(round(count * self.n_candidates, 9)),
                                             seed=int(rng.randint(np.iinfo(np.int32).max)),
                                             verbose=state.verbose)
             for s, candidates in zip(sources, samples):
