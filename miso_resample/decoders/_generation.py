@@ -124,11 +124,9 @@ class _RepeatedCache:
 class _SharedCache:
     """The shared-prefix path (:mod:`._shared_prefix`): one copy of each prompt's cache."""
 
-    def __init__(self, model, cache, mask, n_samples, max_new_tokens, vocabulary=None):
-        self.model = model
+    def __init__(self, model, cache, mask, n_samples, max_new_tokens, head=None):
+        self.model, self.head = model, head                 # head: the allowed tokens' rows
         self.state = SharedPrefixState(cache, mask, n_samples, max_new_tokens)
-        self.head = None if vocabulary is None else \
-            model.lm_head.weight[vocabulary].contiguous()    # the allowed tokens' rows
 
     def select(self, keep):
         self.state.select(keep)
@@ -139,13 +137,14 @@ class _SharedCache:
 
 @torch.no_grad()
 def _sample_bucket(model, prompts, n_samples, max_new_tokens, stop, top_p, temperature,
-                   generator, pad_id, shared_prefix, vocabulary):
+                   generator, pad_id, shared_prefix, vocabulary, head):
     """Continuations of one bucket of prompts, ``n_samples`` each, as token-id lists;
-    with a ``vocabulary`` (allowed ids), logits and draws index into it."""
+    with a ``vocabulary`` (allowed ids), logits and draws index into it, and the
+    shared-prefix path scores only ``head``, its rows of the output layer."""
     logits, cache, mask, position = _prefill(model, prompts, pad_id)
     if vocabulary is not None:
         logits = logits[:, vocabulary]
-    rows_cache = (_SharedCache(model, cache, mask, n_samples, max_new_tokens, vocabulary)
+    rows_cache = (_SharedCache(model, cache, mask, n_samples, max_new_tokens, head)
                   if shared_prefix else _RepeatedCache(model, cache, mask, n_samples, vocabulary))
     logits, position = (t.repeat_interleave(n_samples, dim=0) for t in (logits, position))
     rows = torch.arange(len(prompts) * n_samples)
@@ -214,9 +213,12 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
         raise ValueError("shared_prefix=True needs a Llama-architecture model.")
     generator = torch.Generator(device=model.device).manual_seed(int(seed))
     stop = torch.tensor(sorted(set(stop_ids)) or [-1], device=model.device)
+    head = None
     if vocabulary is not None:
         vocabulary = torch.tensor(sorted({int(i) for i in vocabulary} | set(stop_ids)),
                                   device=model.device)
+        if shared_prefix:                              # once for all buckets
+            head = model.lm_head.weight[vocabulary].contiguous()
     order = np.argsort([len(p) for p in prompts], kind="stable")
     per_bucket = max(1, max_rows // n_samples)
     out = [None] * len(prompts)
@@ -224,7 +226,7 @@ def sample_continuations(model, prompts, n_samples, *, max_new_tokens=40, stop_i
         bucket = order[start:start + per_bucket].tolist()
         results = _sample_bucket(model, [prompts[i] for i in bucket], n_samples,
                                  max_new_tokens, stop, top_p, temperature, generator, pad_id,
-                                 shared_prefix, vocabulary)
+                                 shared_prefix, vocabulary, head)
         for i, result in zip(bucket, results):
             out[i] = result
         if progress is not None:

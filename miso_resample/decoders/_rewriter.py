@@ -149,7 +149,7 @@ class LanguageModelRewriter:
     def _text(self, tokens):
         """A continuation's text on one line; cut at ``max_new_tokens``, it is trimmed
         (:func:`trim_unfinished`)."""
-        text = " ".join(self.tokenizer.decode(tokens, skip_special_tokens=True).split())
+        text = one_line(self.tokenizer.decode(tokens, skip_special_tokens=True))
         return trim_unfinished(text) if len(tokens) >= self.max_new_tokens else text
 
 
@@ -157,10 +157,15 @@ def text_vocabulary(tokenizer, texts):
     """Sorted ids of the tokens of ``texts``, each text encoded on its own as it
     starts a line of a completion prompt (without special tokens)."""
     ids = set()
-    for encoded in tokenizer([" ".join(t.split()) for t in texts],
+    for encoded in tokenizer([one_line(t) for t in texts],
                              add_special_tokens=False)["input_ids"]:
         ids.update(encoded)
     return sorted(ids)
+
+
+def one_line(text):
+    """``text`` on one line, runs of whitespace (newlines included) as single spaces."""
+    return " ".join(text.split())
 
 
 def trim_unfinished(text, min_words=4):
@@ -185,8 +190,8 @@ def completion_prompt(template, source, examples):
     one per line (newlines inside a text become spaces). Each example line starts
     with what precedes ``{examples}`` on its line of the template, so that
     ``"Review: {examples}\\nReview: {text}\\nReview:"`` labels every line."""
-    flat = [" ".join(t.split()) for t in examples]
+    flat = [one_line(t) for t in examples]
     head = template.split("{examples}")[0].rsplit("\n", 1)[-1] if "{examples}" in template \
         else ""
-    return template.format(text=" ".join(source.split()),
+    return template.format(text=one_line(source),
                            examples=("\n" + head).join(flat))
